@@ -1,0 +1,32 @@
+# kubelab: `make run` starts the cluster, `make test` runs lint + all tests.
+# Both install what is missing first (scripts/setup.sh), so a fresh Debian 12 works.
+PYTHON := .venv/bin/python
+
+.PHONY: run test setup setup-test lint bench clean
+
+run: setup
+	$(PYTHON) manage.py up
+
+test: setup-test
+	$(PYTHON) -m cluster.runner.testrun
+
+setup:
+	scripts/setup.sh
+
+setup-test:
+	scripts/setup.sh --test
+
+lint: setup-test
+	$(PYTHON) -m ruff check .
+
+# Every bench/*.py, one after the other; the first failure stops the loop.
+bench: setup
+	@set -e; for script in bench/*.py; do \
+		[ -e "$$script" ] || continue; \
+		echo "== $$script"; $(PYTHON) "$$script"; \
+	done
+
+# Generated state only: the var dir (database, logs, kubeconfig) and caches.
+clean:
+	rm -rf var .pytest_cache .ruff_cache
+	find . -path ./.venv -prune -o -name __pycache__ -type d -exec rm -rf {} +

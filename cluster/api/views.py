@@ -1,0 +1,128 @@
+"""The resource API: one entry point that authenticates, resolves the path and dispatches.
+
+Every handler returns an HttpResponse or raises an ApiError, which becomes a
+metav1.Status. Anything unexpected is logged and answered as a 500 Status, so a
+client always gets JSON it can print.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.csrf import csrf_exempt
+
+from cluster import auth, validation
+from cluster.api import handlers, subresources
+from cluster.api.http import error_response, parse_body, query_bool, wants_table
+from cluster.api.routing import Target, resolve
+from cluster.errors import ApiError, BadRequest, MethodNotAllowed, RequestEntityTooLarge, invalid
+
+log = logging.getLogger(__name__)
+
+_VERBS = {
+    ("GET", True): "list", ("POST", True): "create", ("DELETE", True): "deletecollection",
+    ("GET", False): "get", ("PUT", False): "update", ("PATCH", False): "patch",
+    ("DELETE", False): "delete",
+}
+
+
+@dataclass
+class ApiRequest:
+    """What a handler needs from the HTTP request, already parsed and checked."""
+
+    principal: auth.Principal
+    target: Target
+    method: str
+    params: Any  # QueryDict
+    accept: str
+    content_type: str
+    raw_body: bytes
+
+    @property
+    def dry_run(self) -> bool:
+        return "All" in self.params.getlist("dryRun")
+
+    @property
+    def table(self) -> bool:
+        return wants_table(self.accept)
+
+    def body(self) -> Any:
+        return parse_body(self.raw_body, self.content_type)
+
+    def strict(self, obj: Any) -> None:
+        """fieldValidation=Strict: unknown fields are an error (kubectl's default)."""
+        if self.params.get("fieldValidation") != "Strict" or not isinstance(obj, dict):
+            return
+        causes = validation.unknown_fields(self.target.resource.kind, obj)
+        if causes:
+            name = obj.get("metadata", {}).get("name", "") if isinstance(
+                obj.get("metadata"), dict) else ""
+            raise invalid(self.target.resource.kind, str(name), causes,
+                          self.target.resource.group)
+
+
+@csrf_exempt
+def core_api(request: HttpRequest, rest: str) -> HttpResponse:
+    return _serve(request, "", "v1", rest)
+
+
+@csrf_exempt
+def group_api(request: HttpRequest, group: str, version: str, rest: str) -> HttpResponse:
+    return _serve(request, group, version, rest)
+
+
+def _legacy_binding(request: HttpRequest, group: str, rest: str) -> str:
+    """POST namespaces/NS/bindings (what the Python client's create_namespaced_binding
+    sends) is the same as POST namespaces/NS/pods/NAME/binding."""
+    parts = rest.strip("/").split("/")
+    if group or request.method != "POST" or len(parts) != 3 or parts[0] != "namespaces" \
+            or parts[2] != "bindings":
+        return rest
+    try:
+        name = parse_body(request.body, request.content_type or "")["metadata"]["name"]
+    except (ApiError, KeyError, TypeError):
+        raise BadRequest("a Binding needs metadata.name, the pod to bind") from None
+    if not isinstance(name, str) or not name or "/" in name:
+        raise BadRequest("a Binding needs metadata.name, the pod to bind")
+    return f"namespaces/{parts[1]}/pods/{name}/binding"
+
+
+def _serve(request: HttpRequest, group: str, version: str, rest: str) -> HttpResponse:
+    try:
+        return _dispatch(request, group, version, rest)
+    except ApiError as err:
+        return error_response(err)
+    except RecursionError:
+        return error_response(BadRequest("the object is nested too deeply"))
+    except Exception:
+        log.exception("unexpected error serving %s %s", request.method, request.path)
+        err = ApiError("an internal error occurred; the server log has the details")
+        return error_response(err)
+
+
+def _dispatch(request: HttpRequest, group: str, version: str, rest: str) -> HttpResponse:
+    principal = auth.authenticate(request.headers.get("Authorization", ""))
+    rest = _legacy_binding(request, group, rest)
+    target = resolve(group, version, rest)
+    method = request.method or "GET"
+    if int(request.headers.get("Content-Length") or 0) > settings.MAX_REQUEST_BYTES:
+        raise RequestEntityTooLarge("the request body is larger than 3 MiB")
+    req = ApiRequest(principal, target, method, request.GET,
+                     request.headers.get("Accept", ""), request.content_type or "",
+                     request.body if method in ("POST", "PUT", "PATCH", "DELETE") else b"")
+    if target.subresource:
+        return subresources.serve(req)
+    verb = _VERBS.get((method, target.is_collection))
+    if verb is None:
+        raise MethodNotAllowed(f"the server does not allow this method on the requested "
+                               f"resource: {method}")
+    if verb == "list" and query_bool(request.GET.get("watch")):
+        verb = "watch"
+    if target.resource.kind == "Namespace" and target.name:
+        auth.authorize(principal, verb, target.resource, target.name, target.name)
+    else:
+        auth.authorize(principal, verb, target.resource, target.namespace, target.name)
+    return handlers.HANDLERS[verb](req)

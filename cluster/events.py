@@ -1,0 +1,51 @@
+"""Publishing committed store events to Redis, once, after commit.
+
+Every watch stream, dashboard socket and controller queue reads this one
+channel. A message carries the global revision, so a reader that notices a
+gap (a publisher died between commit and publish, or two publishers raced)
+fills it from the watch-event table, where revisions have no gaps.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+
+import redis
+from django.conf import settings
+
+log = logging.getLogger(__name__)
+_local = threading.local()
+
+
+def redis_client() -> redis.Redis:
+    """A per-thread client; connections come from redis-py's pool."""
+    client = getattr(_local, "client", None)
+    if client is None:
+        client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=5,
+                                      socket_connect_timeout=2)
+        _local.client = client
+    return client
+
+
+def publish(message: str) -> None:
+    """Publish one serialised event. Losing it is survivable (readers fill gaps)."""
+    try:
+        redis_client().publish(settings.EVENTS_CHANNEL, message)
+    except redis.RedisError as exc:
+        log.warning("could not publish store event: %s", exc)
+
+
+_hooks: list = []
+
+
+def on_event(hook) -> None:
+    """Register a callable(event: dict) run after commit for each event (in-process)."""
+    _hooks.append(hook)
+
+
+def run_hooks(event: dict) -> None:
+    for hook in _hooks:
+        try:
+            hook(event)
+        except Exception:  # a hook must never break the write that triggered it
+            log.exception("store event hook %r failed", hook)

@@ -1,0 +1,51 @@
+"""Small helpers for Kubernetes-shaped object dicts: times, keys, metadata access."""
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+
+def format_time(dt: datetime, micro: bool = False) -> str:
+    """RFC 3339 in UTC with a Z, as Kubernetes writes it (micro for MicroTime fields)."""
+    dt = dt.astimezone(UTC)
+    if micro:
+        return dt.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_time(text: str) -> datetime | None:
+    if not isinstance(text, str) or not text:
+        return None
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
+    except ValueError:
+        return None
+
+
+def meta(obj: dict) -> dict:
+    """obj['metadata'], created as a dict if it is missing."""
+    m = obj.get("metadata")
+    if not isinstance(m, dict):
+        m = {}
+        obj["metadata"] = m
+    return m
+
+
+def object_key(kind: str, namespace: str, name: str) -> str:
+    """The work-queue key Kubernetes controllers use: kind/namespace/name."""
+    return f"{kind}/{namespace}/{name}" if namespace else f"{kind}//{name}"
+
+
+def dumps(obj: Any) -> str:
+    return json.dumps(obj, separators=(",", ":"), ensure_ascii=False)
+
+
+def dig(obj: Any, dotted: str) -> Any:
+    """Value at a dotted path (`spec.nodeName`), or None where any step is missing."""
+    cur = obj
+    for part in dotted.split("."):
+        if not isinstance(cur, dict):
+            return None
+        cur = cur.get(part)
+    return cur

@@ -1,0 +1,80 @@
+"""The single table of cluster processes, built from a ClusterConfig."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cluster.runner.config import ClusterConfig
+from cluster.runner.nginx import nginx_binary, write_nginx_conf
+
+WSGI_WORKERS = 2
+WSGI_THREADS = 8
+
+
+@dataclass(frozen=True)
+class ProcessSpec:
+    """One supervised process: a name for its log prefix, its argv, env and cwd."""
+
+    name: str
+    argv: list[str]
+    env: dict[str, str] = field(default_factory=dict)
+    cwd: Path | None = None
+
+
+def _celery_worker(cfg: ClusterConfig, queue: str) -> list[str]:
+    # --pool solo: one task at a time per worker, which is what "one binding at a
+    # time" (scheduler) and per-key ordering (controllers) rely on.
+    return [
+        cfg.python, "-m", "celery", "-A", "config", "worker",
+        "-Q", queue, "-n", f"{queue}@%h", "--pool", "solo",
+        "--loglevel", "INFO", "--without-gossip", "--without-mingle",
+    ]
+
+
+def core_processes(cfg: ClusterConfig) -> list[ProcessSpec]:
+    """The control plane: front proxy, API servers, controllers, scheduler, resync."""
+    conf = write_nginx_conf(cfg)
+    argvs: list[tuple[str, list[str]]] = [
+        ("nginx", [nginx_binary(), "-e", "stderr", "-p", str(cfg.var_dir / "nginx"),
+                   "-c", str(conf)]),
+        ("wsgi", [
+            cfg.python, "-m", "gunicorn", "config.wsgi:application",
+            "--worker-class", "gthread", "--workers", str(WSGI_WORKERS),
+            "--threads", str(WSGI_THREADS), "--bind", f"127.0.0.1:{cfg.wsgi_port}",
+            "--graceful-timeout", "5", "--error-logfile", "-",
+            # Trust X-Forwarded-For from nginx on loopback only.
+            "--forwarded-allow-ips", "127.0.0.1",
+            # The control socket defaults to one path per user: two clusters (a
+            # `make run` and a test session) would fight over it.
+            "--no-control-socket",
+        ]),
+        ("asgi", [
+            cfg.python, "-m", "daphne", "-b", "127.0.0.1", "-p", str(cfg.asgi_port),
+            "--proxy-headers", "config.asgi:application",
+        ]),
+        ("controllers", _celery_worker(cfg, "controllers")),
+        ("scheduler", _celery_worker(cfg, "scheduler")),
+        ("beat", [
+            cfg.python, "-m", "celery", "-A", "config", "beat", "--loglevel", "INFO",
+            "-s", str(cfg.var_dir / "celerybeat-schedule"),
+        ]),
+    ]
+    return [ProcessSpec(name, argv, cfg.env, cfg.base_dir) for name, argv in argvs]
+
+
+def node_processes(cfg: ClusterConfig) -> list[ProcessSpec]:
+    """HOOK for the node issue: one `kubelet node-N` per KUBELAB_NODES, plus the simulator.
+
+    Expected shape, once `manage.py kubelet` and `manage.py simulate-nodes` exist:
+        [ProcessSpec(f"kubelet-node-{i}", [cfg.python, "manage.py", "kubelet", f"node-{i}"],
+                     cfg.env, cfg.base_dir) for i in range(1, cfg.nodes + 1)]
+        + [ProcessSpec("simulator", [..., "simulate-nodes", str(simulated)], ...)]
+    `cfg.runtime` is already resolved to "docker" or "simulated" here.
+    Until then the cluster runs without nodes.
+    """
+    return []
+
+
+def cluster_processes(cfg: ClusterConfig) -> list[ProcessSpec]:
+    """Every process of a cluster, in start order (stopped in reverse)."""
+    return core_processes(cfg) + node_processes(cfg)

@@ -1,0 +1,114 @@
+"""Walk an object against `schema.KINDS`: JSON type checks and unknown-field detection.
+
+Recursion only follows the schema (a few levels deep), never the input, so arbitrarily deep
+garbage can't blow the stack: free-form subtrees are accepted without being descended into.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import schema as sc
+from .causes import Cause, index, join, key, type_invalid
+
+_Q_HINT = "string (quantity)"
+
+
+def _is_int(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _is_num(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _leaf_ok(code: str, v: Any) -> bool:
+    if code == sc.S:
+        return isinstance(v, str)
+    if code == sc.I:
+        return _is_int(v)
+    if code == sc.B:
+        return isinstance(v, bool)
+    if code == sc.N:
+        return _is_num(v)
+    if code == sc.Q:
+        return isinstance(v, str) or _is_num(v)
+    if code == sc.IS:
+        return isinstance(v, str) or _is_int(v)
+    if code in (sc.OBJ, sc.MAP_S, sc.MAP_Q):
+        return isinstance(v, dict)
+    return True  # ANY
+
+
+class _Walk:
+    def __init__(self, types: bool, unknown: bool) -> None:
+        self.types = types
+        self.unknown = unknown
+        self.causes: list[Cause] = []
+
+    def node(self, value: Any, node: sc.Schema, path: str) -> None:
+        if value is None:
+            return  # JSON null decodes to the zero value in Kubernetes: always acceptable
+        if isinstance(node, dict):
+            self._object(value, node, path)
+        elif isinstance(node, list):
+            self._array(value, node[0], path)
+        else:
+            self._leaf(value, node, path)
+
+    def _object(self, value: Any, node: dict, path: str) -> None:
+        if not isinstance(value, dict):
+            if self.types:
+                self.causes.append(type_invalid(path, value, "object"))
+            return
+        for k, v in value.items():
+            child = join(path, str(k))
+            if k in node:
+                self.node(v, node[k], child)
+            elif self.unknown:
+                self.causes.append({"reason": "FieldValueInvalid",
+                                    "message": f'unknown field "{child}"', "field": child})
+
+    def _array(self, value: Any, item: sc.Schema, path: str) -> None:
+        if not isinstance(value, list):
+            if self.types:
+                self.causes.append(type_invalid(path, value, "array"))
+            return
+        for i, v in enumerate(value):
+            self.node(v, item, index(path, i))
+
+    def _leaf(self, value: Any, code: str, path: str) -> None:
+        if not self.types:
+            return
+        if not _leaf_ok(code, value):
+            expected = "object" if code in (sc.MAP_S, sc.MAP_Q) else code
+            self.causes.append(type_invalid(path, value, expected))
+            return
+        if code in (sc.MAP_S, sc.MAP_Q):
+            want = sc.S if code == sc.MAP_S else sc.Q
+            for k, v in value.items():
+                if v is not None and not _leaf_ok(want, v):
+                    shown = "string" if want == sc.S else _Q_HINT
+                    self.causes.append(type_invalid(key(path, str(k)), v, shown))
+
+
+def type_errors(kind: str, obj: Any) -> list[Cause]:
+    """FieldValueTypeInvalid causes for every value whose JSON type is wrong."""
+    node = sc.KINDS.get(kind)
+    if node is None:
+        return [] if isinstance(obj, dict) else [type_invalid("", obj, "object")]
+    walk = _Walk(types=True, unknown=False)
+    walk.node(obj, node, "")
+    if obj is None:
+        walk.causes.append(type_invalid("", obj, "object"))
+    return walk.causes
+
+
+def unknown_fields(kind: str, obj: dict) -> list[Cause]:
+    """Causes for fields the kind doesn't declare (for `fieldValidation=Strict`)."""
+    node = sc.KINDS.get(kind)
+    if node is None or not isinstance(obj, dict):
+        return []
+    walk = _Walk(types=False, unknown=True)
+    walk.node(obj, node, "")
+    return walk.causes
