@@ -33,19 +33,3 @@ def publish(message: str) -> None:
         redis_client().publish(settings.EVENTS_CHANNEL, message)
     except redis.RedisError as exc:
         log.warning("could not publish store event: %s", exc)
-
-
-_hooks: list = []
-
-
-def on_event(hook) -> None:
-    """Register a callable(event: dict) run after commit for each event (in-process)."""
-    _hooks.append(hook)
-
-
-def run_hooks(event: dict) -> None:
-    for hook in _hooks:
-        try:
-            hook(event)
-        except Exception:  # a hook must never break the write that triggered it
-            log.exception("store event hook %r failed", hook)

@@ -19,7 +19,7 @@ class ObjectRow(models.Model):
     resource_version = models.BigIntegerField()
     generation = models.BigIntegerField(default=1)
     creation_timestamp = models.DateTimeField()
-    deletion_timestamp = models.DateTimeField(null=True, blank=True)
+    deletion_timestamp = models.DateTimeField(null=True, blank=True, db_index=True)
     # uids of the owners named in metadata.ownerReferences, for the garbage collector.
     owner_uids = models.JSONField(default=list)
     body = models.TextField()
@@ -66,6 +66,14 @@ class ReplicaSet(ObjectRow):
 
 
 class Lease(ObjectRow):
+    pass
+
+
+class ConfigMap(ObjectRow):
+    pass
+
+
+class PriorityClass(ObjectRow):
     pass
 
 

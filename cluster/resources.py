@@ -95,6 +95,10 @@ RESOURCES: tuple[Resource, ...] = (
              ("rs",), ("all",), subresources=(_status("ReplicaSet"), _scale())),
     Resource("Lease", "leases", "lease", "coordination.k8s.io", "v1", True, models.Lease,
              has_status=False),
+    Resource("ConfigMap", "configmaps", "configmap", "", "v1", True, models.ConfigMap, ("cm",),
+             has_status=False),
+    Resource("PriorityClass", "priorityclasses", "priorityclass", "scheduling.k8s.io", "v1",
+             False, models.PriorityClass, ("pc",), has_status=False),
 )
 
 BY_KIND: dict[str, Resource] = {r.kind: r for r in RESOURCES}

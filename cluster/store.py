@@ -19,6 +19,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from cluster import admission, events
+from cluster.dispatch import StoreEvent, dispatch
 from cluster.errors import AlreadyExists, BadRequest, Conflict, Invalid, not_found
 from cluster.models import Revision, WatchEvent
 from cluster.objects import dumps, format_time, meta
@@ -166,7 +167,8 @@ def _dt(text):
     return parse_time(text) if text else None
 
 
-def _record(res: Resource, event_type: str, obj: dict, rev: int) -> None:
+def _record(res: Resource, event_type: str, obj: dict, rev: int,
+            old: dict | None = None) -> None:
     m = obj["metadata"]
     body = dumps(obj)
     WatchEvent.objects.create(revision=rev, type=event_type, kind=res.kind,
@@ -176,8 +178,13 @@ def _record(res: Resource, event_type: str, obj: dict, rev: int) -> None:
     head = dumps({"rev": rev, "type": event_type, "kind": res.kind,
                   "ns": m.get("namespace", ""), "name": m["name"]})
     message = head[:-1] + ',"object":' + body + "}"
-    event = {"rev": rev, "type": event_type, "kind": res.kind, "object": obj}
-    transaction.on_commit(lambda: (events.publish(message), events.run_hooks(event)))
+    event = StoreEvent(rev, event_type, res.kind, m.get("namespace", "") if res.namespaced
+                       else "", m["name"], obj, old)
+
+    def after_commit() -> None:
+        events.publish(message)
+        dispatch(event)
+    transaction.on_commit(after_commit)
 
 
 def _finish(dry_run: bool) -> None:
@@ -240,40 +247,47 @@ def mutate(kind: str, namespace: str, name: str, change: Callable[[dict], dict],
     with transaction.atomic():
         rev = _bump_revision()
         row = _row(res, ns, name)
-        if row is None:
-            if create_missing is not None:
-                transaction.set_rollback(True)
-                return create(kind, create_missing(), dry_run=dry_run)
+        if row is not None:
+            return _change_row(res, row, rev, name, change, subresource, dry_run, check_rv)
+        if create_missing is None:
             raise not_found(res.plural, name, res.group)
-        old = json.loads(row.body)
-        new = copy.deepcopy(change(copy.deepcopy(old)))
-        if not isinstance(new, dict):
-            raise BadRequest("the request body must be an object")
-        new_meta = meta(new)
-        given_rv = new_meta.get("resourceVersion")
-        if check_rv and given_rv not in (None, "") and str(given_rv) != str(row.resource_version):
-            raise Conflict(
-                f'Operation cannot be fulfilled on {_what(res)} "{name}": the object has been '
-                "modified; please apply your changes to the latest version and try again",
-                kind=res.plural, name=name, group=res.group)
-        if new_meta.get("name", name) != name:
-            raise BadRequest(f'the name of the object ({new_meta.get("name")}) does not match '
-                             f"the name on the URL ({name})")
-        merged = admission.admit_update(res, new, old, subresource)
-        if _same(merged, old):
-            transaction.set_rollback(True)  # no change: no new revision, no event
-            return old
-        mm = merged["metadata"]
-        mm["resourceVersion"] = str(rev)
-        if _finalized(merged):
-            row.delete()
-            _record(res, "DELETED", merged, rev)
-        else:
-            for column, value in _columns(res, merged).items():
-                setattr(row, column, value)
-            row.save()
-            _record(res, "MODIFIED", merged, rev)
-        _finish(dry_run)
+        transaction.set_rollback(True)
+    # Apply to a missing object creates it, outside the rolled-back transaction.
+    return create(kind, create_missing(), dry_run=dry_run)
+
+
+def _change_row(res: Resource, row, rev: int, name: str, change: Callable[[dict], dict],
+                subresource: str, dry_run: bool, check_rv: bool) -> dict:
+    """The body of `mutate` once the row is found (inside its transaction)."""
+    old = json.loads(row.body)
+    new = copy.deepcopy(change(copy.deepcopy(old)))
+    if not isinstance(new, dict):
+        raise BadRequest("the request body must be an object")
+    new_meta = meta(new)
+    given_rv = new_meta.get("resourceVersion")
+    if check_rv and given_rv not in (None, "") and str(given_rv) != str(row.resource_version):
+        raise Conflict(
+            f'Operation cannot be fulfilled on {_what(res)} "{name}": the object has been '
+            "modified; please apply your changes to the latest version and try again",
+            kind=res.plural, name=name, group=res.group)
+    if new_meta.get("name", name) != name:
+        raise BadRequest(f'the name of the object ({new_meta.get("name")}) does not match '
+                         f"the name on the URL ({name})")
+    merged = admission.admit_update(res, new, old, subresource)
+    if _same(merged, old):
+        transaction.set_rollback(True)  # no change: no new revision, no event
+        return old
+    mm = merged["metadata"]
+    mm["resourceVersion"] = str(rev)
+    if _finalized(merged):
+        row.delete()
+        _record(res, "DELETED", merged, rev, old)
+    else:
+        for column, value in _columns(res, merged).items():
+            setattr(row, column, value)
+        row.save()
+        _record(res, "MODIFIED", merged, rev, old)
+    _finish(dry_run)
     return merged
 
 
@@ -311,6 +325,7 @@ def delete(kind: str, namespace: str, name: str, *, propagation: str = "",
             raise Conflict(f"Precondition failed: ResourceVersion in precondition: "
                            f"{precondition_rv}, ResourceVersion in object meta: "
                            f"{m['resourceVersion']}", kind=res.plural, name=name)
+        old = copy.deepcopy(obj)
         pending = admission.plan_deletion(res, obj, propagation, grace_seconds,
                                           timezone.now())
         m["resourceVersion"] = str(rev)
@@ -318,10 +333,10 @@ def delete(kind: str, namespace: str, name: str, *, propagation: str = "",
             for column, value in _columns(res, obj).items():
                 setattr(row, column, value)
             row.save()
-            _record(res, "MODIFIED", obj, rev)
+            _record(res, "MODIFIED", obj, rev, old)
         else:
             row.delete()
-            _record(res, "DELETED", obj, rev)
+            _record(res, "DELETED", obj, rev, old)
         _finish(dry_run)
     return obj, not pending
 

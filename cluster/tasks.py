@@ -91,16 +91,16 @@ def _finish_owner(res: Resource, obj: dict) -> None:
 
 def _collect_orphans() -> None:
     """Background propagation: dependents whose owners are all gone are deleted."""
-    for res in NAMESPACED:
-        rows = list(res.model.objects.exclude(owner_uids=[])
-                    .values_list("namespace", "name", "owner_uids"))
-        for ns, name, owners in rows:
-            alive = any(
-                r.model.objects.filter(uid=uid).exists() for uid in owners or []
-                for r in RESOURCES
-            )
-            if not alive:
-                _try_delete(res.kind, ns, name, propagation="Background")
+    dependents = [(res, ns, name, owners) for res in NAMESPACED
+                  for ns, name, owners in res.model.objects.exclude(owner_uids=[])
+                  .values_list("namespace", "name", "owner_uids")]
+    wanted = {uid for *_, owners in dependents for uid in owners or []}
+    alive: set[str] = set()
+    for res in RESOURCES:  # one query per kind, however many dependents there are
+        alive.update(res.model.objects.filter(uid__in=wanted).values_list("uid", flat=True))
+    for res, ns, name, owners in dependents:
+        if owners and not alive.intersection(owners):
+            _try_delete(res.kind, ns, name, propagation="Background")
 
 
 def _finish_namespace(ns: dict) -> None:

@@ -36,6 +36,8 @@ EVENTS_CHANNEL = env_str("KUBELAB_EVENTS_CHANNEL", "kubelab:events")
 SERVICE_CLUSTER_IP_RANGE = env_str("KUBELAB_SERVICE_CIDR", "10.96.0.0/12")
 NODE_PORT_RANGE = (30000, 32767)
 MAX_REQUEST_BYTES = 3 * 1024 * 1024
+# After-commit consumers of store events (cluster/dispatch.py): each a callable(event).
+KUBELAB_EVENT_ROUTES: list[str] = []
 
 DATABASES = {
     "default": database_from_url(

@@ -153,19 +153,19 @@ def patch(req: ApiRequest, subresource: str = "") -> HttpResponse:
     body = req.body()
     if how in ("merge", "strategic", "apply") and not isinstance(body, dict):
         raise BadRequest("a merge patch must be a JSON object")
-    if isinstance(body, dict):
-        req.strict(body) if how == "apply" else None
 
     def change(current: dict) -> dict:
         patched = apply_patch(req, current, body, "strategic" if how == "apply" else how)
         if not isinstance(patched, dict):
             raise BadRequest("the patch did not produce an object")
+        req.strict(patched)  # unknown fields are caught whichever patch type brought them
         return patched
 
     create_missing = None
     if how == "apply" and not subresource:
         def create_missing() -> dict:
             _check_kind(req, body)
+            req.strict(body)
             _namespace_into(req, body)
             meta(body)["name"] = t.name
             return body

@@ -121,8 +121,5 @@ def _dispatch(request: HttpRequest, group: str, version: str, rest: str) -> Http
                                f"resource: {method}")
     if verb == "list" and query_bool(request.GET.get("watch")):
         verb = "watch"
-    if target.resource.kind == "Namespace" and target.name:
-        auth.authorize(principal, verb, target.resource, target.name, target.name)
-    else:
-        auth.authorize(principal, verb, target.resource, target.namespace, target.name)
+    auth.authorize(principal, verb, target.resource, target.namespace, target.name)
     return handlers.HANDLERS[verb](req)

@@ -138,3 +138,28 @@ def test_namespace_token_is_confined_to_its_namespace(k8s, kubelab_server):
             raise AssertionError(f"{what} in another namespace was allowed")
         except ApiException as err:
             assert err.status == 403, what
+
+
+def test_watch_revisions_only_go_up_under_concurrent_writers(k8s):
+    core = client.CoreV1Api(k8s)
+    namespace = _ns(core)
+    start = core.list_namespaced_pod(namespace).metadata.resource_version
+    writers, each = 4, 25
+    events: list = []
+    watcher = threading.Thread(target=lambda: events.extend(
+        _collect(core, namespace, writers * each, resource_version=start)))
+    watcher.start()
+
+    def write(w: int) -> None:
+        for i in range(each):
+            core.create_namespaced_pod(namespace, _pod(f"c{w}-{i}"))
+
+    threads = [threading.Thread(target=write, args=(w,)) for w in range(writers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    watcher.join(60)
+    revisions = [rv for _, _, rv in events]
+    assert len(revisions) == writers * each
+    assert all(a < b for a, b in zip(revisions, revisions[1:], strict=False))

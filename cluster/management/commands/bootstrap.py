@@ -31,7 +31,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         Revision.objects.get_or_create(id=1)
-        for name in ("default", "kube-system"):
+        for name in ("default", "kube-system", "kube-node-lease"):
             ensure_namespace(name)
         path = Path(options["kubeconfig"])
         token = kubeconfigs.token_in(path)

@@ -1,0 +1,149 @@
+"""Deletion as Kubernetes does it: grace periods, propagation policies, namespaces."""
+from __future__ import annotations
+
+import time
+import uuid
+
+from kubernetes import client
+from kubernetes.client.rest import ApiException
+
+DEADLINE = 20.0
+
+
+def wait_for(condition, what: str, timeout: float = DEADLINE):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def gone(read) -> bool:
+    try:
+        read()
+        return False
+    except ApiException as err:
+        return err.status == 404
+
+
+def _ns(core) -> str:
+    name = f"d-{uuid.uuid4().hex[:8]}"
+    core.create_namespace({"metadata": {"name": name}})
+    return name
+
+
+def _pod(name: str, owner: dict | None = None, grace: int = 30) -> dict:
+    meta: dict = {"name": name, "labels": {"app": "d"}}
+    if owner:
+        meta["ownerReferences"] = [owner]
+    return {"metadata": meta, "spec": {"terminationGracePeriodSeconds": grace,
+                                       "containers": [{"name": "a", "image": "busybox"}]}}
+
+
+def _bind(core, ns: str, name: str) -> None:
+    core.create_namespaced_binding(ns, {"metadata": {"name": name},
+                                        "target": {"kind": "Node", "name": "node-1"}},
+                                   _preload_content=False)
+
+
+def test_a_bound_pod_waits_for_its_kubelet_then_goes(k8s):
+    core = client.CoreV1Api(k8s)
+    ns = _ns(core)
+    core.create_namespaced_pod(ns, _pod("bound"))
+    _bind(core, ns, "bound")
+    core.delete_namespaced_pod("bound", ns)
+    terminating = core.read_namespaced_pod("bound", ns)
+    assert terminating.metadata.deletion_timestamp is not None
+    assert terminating.metadata.deletion_grace_period_seconds == 30
+    # The kubelet confirms by deleting with grace 0.
+    core.delete_namespaced_pod("bound", ns, grace_period_seconds=0)
+    assert gone(lambda: core.read_namespaced_pod("bound", ns))
+
+
+def test_a_bound_pod_goes_when_its_grace_period_ends(k8s):
+    core = client.CoreV1Api(k8s)
+    ns = _ns(core)
+    core.create_namespaced_pod(ns, _pod("short", grace=1))
+    _bind(core, ns, "short")
+    core.delete_namespaced_pod("short", ns)
+    wait_for(lambda: gone(lambda: core.read_namespaced_pod("short", ns)), "grace to end")
+
+
+def test_an_unbound_pod_goes_at_once(k8s):
+    core = client.CoreV1Api(k8s)
+    ns = _ns(core)
+    core.create_namespaced_pod(ns, _pod("free"))
+    core.delete_namespaced_pod("free", ns)
+    assert gone(lambda: core.read_namespaced_pod("free", ns))
+
+
+def _owner_with_pods(k8s, ns: str, name: str):
+    apps, core = client.AppsV1Api(k8s), client.CoreV1Api(k8s)
+    rs = apps.create_namespaced_replica_set(ns, {
+        "metadata": {"name": name},
+        "spec": {"replicas": 0, "selector": {"matchLabels": {"app": "d"}},
+                 "template": {"metadata": {"labels": {"app": "d"}},
+                              "spec": {"containers": [{"name": "a", "image": "busybox"}]}}}})
+    ref = {"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": name,
+           "uid": rs.metadata.uid, "controller": True, "blockOwnerDeletion": True}
+    for i in range(2):
+        core.create_namespaced_pod(ns, _pod(f"{name}-{i}", ref))
+    return apps, core
+
+
+def test_background_propagation_deletes_dependents(k8s):
+    ns = _ns(client.CoreV1Api(k8s))
+    apps, core = _owner_with_pods(k8s, ns, "bg")
+    apps.delete_namespaced_replica_set("bg", ns, propagation_policy="Background")
+    assert gone(lambda: apps.read_namespaced_replica_set("bg", ns))
+    wait_for(lambda: not core.list_namespaced_pod(ns).items, "dependents to go")
+
+
+def test_foreground_propagation_keeps_the_owner_until_dependents_are_gone(k8s):
+    ns = _ns(client.CoreV1Api(k8s))
+    apps, core = _owner_with_pods(k8s, ns, "fg")
+    apps.delete_namespaced_replica_set("fg", ns, propagation_policy="Foreground")
+    wait_for(lambda: gone(lambda: apps.read_namespaced_replica_set("fg", ns)), "owner to go")
+    assert core.list_namespaced_pod(ns).items == []
+
+
+def test_orphan_propagation_keeps_dependents_without_owner(k8s):
+    ns = _ns(client.CoreV1Api(k8s))
+    apps, core = _owner_with_pods(k8s, ns, "or")
+    apps.delete_namespaced_replica_set("or", ns, propagation_policy="Orphan")
+    wait_for(lambda: gone(lambda: apps.read_namespaced_replica_set("or", ns)), "owner to go")
+    pods = core.list_namespaced_pod(ns).items
+    assert sorted(p.metadata.name for p in pods) == ["or-0", "or-1"]
+    assert all(not p.metadata.owner_references for p in pods)
+
+
+def test_deleting_a_namespace_empties_it_then_removes_it(k8s):
+    core = client.CoreV1Api(k8s)
+    ns = _ns(core)
+    core.create_namespaced_pod(ns, _pod("inside"))
+    core.delete_namespace(ns)
+    wait_for(lambda: gone(lambda: core.read_namespace(ns)), "namespace to go")
+    try:
+        core.create_namespaced_pod(ns, _pod("late"))
+        raise AssertionError("created a pod in a deleted namespace")
+    except ApiException as err:
+        assert err.status == 404
+
+
+def test_a_terminating_namespace_refuses_new_content(k8s):
+    core = client.CoreV1Api(k8s)
+    ns = _ns(core)
+    core.create_namespaced_pod(ns, _pod("keep"))
+    _bind(core, ns, "keep")
+    core.patch_namespaced_pod("keep", ns, {"metadata": {"finalizers": ["test/hold"]}})
+    core.delete_namespace(ns)
+    assert core.read_namespace(ns).status.phase == "Terminating"
+    try:
+        core.create_namespaced_pod(ns, _pod("new"))
+        raise AssertionError("created a pod in a terminating namespace")
+    except ApiException as err:
+        assert err.status == 403
+    core.patch_namespaced_pod("keep", ns, {"metadata": {"finalizers": None}})
+    wait_for(lambda: gone(lambda: core.read_namespace(ns)), "namespace to go")
