@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 
-from cluster import validation
+from cluster import podsecurity, validation
 from cluster.errors import BadRequest, Forbidden, NotFound, invalid
 from cluster.objects import format_time, meta
 from cluster.resources import Resource
@@ -46,6 +46,7 @@ def admit_create(res: Resource, obj: dict) -> None:
     if initial:
         initial(obj)
     _check(res, obj)
+    enforce_pod_security(res, obj)
 
 
 def _random_suffix() -> str:
@@ -99,10 +100,55 @@ def admit_update(res: Resource, new: dict, old: dict, subresource: str) -> dict:
         _keep_service_allocations(merged, old)
     _check(res, merged, old)
     if _spec_of(merged) != _spec_of(old):
+        enforce_pod_security(res, merged)
         mm["generation"] = int(om.get("generation") or 1) + 1
     if om.get("deletionTimestamp") and res.kind != "Pod" and not mm.get("finalizers"):
         mm["deletionGracePeriodSeconds"] = 0
     return merged
+
+
+_POD_SPEC_PATHS = {"Pod": ("spec",), "Deployment": ("spec", "template", "spec"),
+                   "ReplicaSet": ("spec", "template", "spec")}
+SETTINGS_CONFIGMAP = ("kube-system", "kubelab-settings")
+
+
+def enforce_pod_security(res: Resource, obj: dict) -> None:
+    """403 for a pod spec that breaks the namespace's Pod Security level or the image
+    allow-list (ConfigMap kube-system/kubelab-settings, key `images.allowed`)."""
+    path = _POD_SPEC_PATHS.get(res.kind)
+    if path is None:
+        return
+    spec = obj
+    for key in path:
+        spec = spec.get(key) if isinstance(spec, dict) else None
+    if not isinstance(spec, dict):
+        return
+    namespace = meta(obj).get("namespace", "")
+    profile, problems = podsecurity.check(spec, _namespace_level(namespace), _allowed_images())
+    if problems:
+        raise Forbidden(f'{res.plural} "{meta(obj).get("name", "")}" is forbidden: violates '
+                        f'PodSecurity "{profile}:latest": {", ".join(problems)}',
+                        kind=res.plural, name=str(meta(obj).get("name", "")))
+
+
+def _namespace_level(namespace: str) -> str:
+    from cluster.models import Namespace
+
+    labels = Namespace.objects.filter(namespace="", name=namespace).values_list(
+        "labels", flat=True).first() or {}
+    return "restricted" if labels.get(podsecurity.ENFORCE_LABEL) == "restricted" else "baseline"
+
+
+def _allowed_images() -> list[str]:
+    from cluster.models import ConfigMap
+
+    body = ConfigMap.objects.filter(namespace=SETTINGS_CONFIGMAP[0],
+                                    name=SETTINGS_CONFIGMAP[1]).values_list("body",
+                                                                             flat=True).first()
+    if not body:
+        return []
+    raw = (json.loads(body).get("data") or {}).get("images.allowed", "")
+    return [p.strip() for p in str(raw).split(",") if p.strip()]
 
 
 def _spec_of(obj: dict):
