@@ -17,6 +17,7 @@ from django.conf import settings
 from cluster import podsecurity, validation
 from cluster.errors import BadRequest, Forbidden, NotFound, invalid
 from cluster.objects import format_time, meta
+from cluster.priority import resolve_priority
 from cluster.resources import Resource
 
 _IMMUTABLE_META = ("uid", "creationTimestamp", "namespace", "deletionTimestamp",
@@ -42,6 +43,8 @@ def admit_create(res: Resource, obj: dict) -> None:
     if not m.get("name") and isinstance(m.get("generateName"), str) and m["generateName"]:
         m["name"] = m["generateName"][:58] + _random_suffix()
     validation.apply_defaults(res.kind, obj)
+    if res.kind == "Pod":
+        resolve_priority(obj)
     initial = _INITIAL.get(res.kind)
     if initial:
         initial(obj)

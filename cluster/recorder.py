@@ -38,28 +38,35 @@ def record(obj: dict, reason: str, message: str, *, event_type: str = "Normal",
     name = f"{ref['name'][:200]}.{digest}"
     now = format_time(timezone.now())
     source = {"component": component, **({"host": host} if host else {})}
-    try:
+    body = {
+        "apiVersion": "v1", "kind": "Event",
+        "metadata": {"name": name, "namespace": namespace},
+        "involvedObject": ref, "reason": reason, "message": message,
+        "type": event_type, "source": source, "count": 1,
+        "firstTimestamp": now, "lastTimestamp": now,
+        "reportingComponent": component, "reportingInstance": host,
+    }
+    # Most events are new (their message names a pod), so try the create first and
+    # fold into the existing Event only when it is a repeat.
+    for _ in range(3):
+        try:
+            store.create("Event", body)
+            return
+        except AlreadyExists:
+            pass
+        except ApiError as exc:
+            log.warning("could not record event %s on %s: %s", reason, ref["name"], exc)
+            return
+
         def bump(event: dict) -> dict:
             event["count"] = int(event.get("count") or 1) + 1
             event["lastTimestamp"] = now
             return event
-        store.mutate("Event", namespace, name, bump)
-        return
-    except NotFound:
-        pass
-    except ApiError as exc:
-        log.warning("could not update event %s/%s: %s", namespace, name, exc)
-        return
-    try:
-        store.create("Event", {
-            "apiVersion": "v1", "kind": "Event",
-            "metadata": {"name": name, "namespace": namespace},
-            "involvedObject": ref, "reason": reason, "message": message,
-            "type": event_type, "source": source, "count": 1,
-            "firstTimestamp": now, "lastTimestamp": now,
-            "reportingComponent": component, "reportingInstance": host,
-        })
-    except AlreadyExists:  # another worker recorded the same event at the same moment
-        record(obj, reason, message, event_type=event_type, component=component, host=host)
-    except ApiError as exc:
-        log.warning("could not record event %s on %s: %s", reason, ref["name"], exc)
+        try:
+            store.mutate("Event", namespace, name, bump)
+            return
+        except NotFound:
+            continue  # removed between the two calls: create it again
+        except ApiError as exc:
+            log.warning("could not update event %s/%s: %s", namespace, name, exc)
+            return

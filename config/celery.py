@@ -9,4 +9,4 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("kubelab")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["cluster", "scheduler"])
+app.autodiscover_tasks(["cluster", "cluster.kubelet", "scheduler", "cluster.controllers"])

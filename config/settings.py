@@ -37,7 +37,11 @@ SERVICE_CLUSTER_IP_RANGE = env_str("KUBELAB_SERVICE_CIDR", "10.96.0.0/12")
 NODE_PORT_RANGE = (30000, 32767)
 MAX_REQUEST_BYTES = 3 * 1024 * 1024
 # After-commit consumers of store events (cluster/dispatch.py): each a callable(event).
-KUBELAB_EVENT_ROUTES: list[str] = []
+KUBELAB_EVENT_ROUTES: list[str] = [
+    "cluster.kubelet.routes.route",
+    "cluster.controllers.routes.route",
+    "scheduler.routes.route",
+]
 
 DATABASES = {
     "default": database_from_url(
@@ -101,6 +105,10 @@ CELERY_TASK_DEFAULT_QUEUE = "controllers"
 CELERY_BEAT_SCHEDULE = {
     "compact-watch-history": {"task": "cluster.tasks.compact_watch_history", "schedule": 30.0},
     "sweep-deletions": {"task": "cluster.tasks.sweep_deletions", "schedule": 2.0},
+    "scheduler-tick": {"task": "scheduler.tasks.tick", "schedule": 1.0},
+    "scheduler-resync": {"task": "scheduler.tasks.resync", "schedule": 10.0},
+    "controllers-resync": {"task": "controllers.resync", "schedule": 15.0},
+    "controllers-monitor": {"task": "controllers.monitor", "schedule": 0.5},
 }
 
 LOGGING = {

@@ -1,9 +1,8 @@
 """URL routing: health, discovery, OpenAPI, the resource API, then the pages."""
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 
 from cluster import health
 from cluster.api import discovery, views
-from dashboard import views as pages
 
 urlpatterns = [
     path("livez", health.livez),
@@ -21,5 +20,5 @@ urlpatterns = [
     re_path(r"^apis/(?P<group>[^/]+)/?$", discovery.api_group),
     re_path(r"^apis/(?P<group>[^/]+)/(?P<ver>[^/]+)/?$", discovery.group_resources),
     re_path(r"^apis/(?P<group>[^/]+)/(?P<version>[^/]+)/(?P<rest>.+)$", views.group_api),
-    path("", pages.index),
+    path("", include("dashboard.urls")),
 ]

@@ -82,8 +82,11 @@ def kubelab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running
     """One whole cluster for the session, on its own ports, database and Redis DB.
     With DATABASE_URL pointing at PostgreSQL, a fresh database is made on that server."""
     var_dir = tmp_path_factory.mktemp("kubelab-server")
+    # Simulated nodes by default: fast and deterministic. Docker end-to-end tests start
+    # their own docker cluster (KUBELAB_TEST_RUNTIME=docker runs everything on Docker).
     with running_cluster(var_dir, database_url=os.environ.get("DATABASE_URL"),
-                         redis_url=str(_session.get("base_redis", DEFAULT_REDIS_URL))) as server:
+                         redis_url=str(_session.get("base_redis", DEFAULT_REDIS_URL)),
+                         runtime=os.environ.get("KUBELAB_TEST_RUNTIME", "simulated")) as server:
         yield server
 
 

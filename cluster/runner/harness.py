@@ -116,6 +116,9 @@ def running_cluster(var_dir: Path, *, database_url: str | None = None,
                              log=log_path)
     finally:
         sup.stop_all()
+        if cfg.runtime == "docker":  # kubelets keep containers on stop; a test cluster must not
+            done = manage(cfg.env, "remove-containers")
+            log_file.write(done.stdout + done.stderr)
         log_file.close()
         if pg_name:
             drop_database(db_url, pg_name)

@@ -79,6 +79,14 @@ http {{
         server_name _;
         client_max_body_size {MAX_BODY};
 
+        # The dashboard's CSS, ES modules and vendored libraries, straight from the repo.
+        location /static/ {{
+            alias {cfg.base_dir / "static"}/;
+            types {{ text/css css; text/javascript js mjs; application/json json;
+                     image/svg+xml svg; text/plain txt; }}
+            add_header Cache-Control "no-cache";  # revalidate: edits show at once
+        }}
+
         location / {{
             proxy_pass http://$kubelab_backend;
             proxy_http_version 1.1;

@@ -62,17 +62,35 @@ def core_processes(cfg: ClusterConfig) -> list[ProcessSpec]:
     return [ProcessSpec(name, argv, cfg.env, cfg.base_dir) for name, argv in argvs]
 
 
-def node_processes(cfg: ClusterConfig) -> list[ProcessSpec]:
-    """HOOK for the node issue: one `kubelet node-N` per KUBELAB_NODES, plus the simulator.
+def docker_node_processes(cfg: ClusterConfig) -> list[ProcessSpec]:
+    """One Docker kubelet (Celery worker on `node.node-N` + agent) per KUBELAB_NODES."""
+    return [ProcessSpec(f"kubelet-node-{i}",
+                        [cfg.python, "manage.py", "kubelet", f"node-{i}"], cfg.env, cfg.base_dir)
+            for i in range(1, cfg.nodes + 1)]
 
-    Expected shape, once `manage.py kubelet` and `manage.py simulate-nodes` exist:
-        [ProcessSpec(f"kubelet-node-{i}", [cfg.python, "manage.py", "kubelet", f"node-{i}"],
-                     cfg.env, cfg.base_dir) for i in range(1, cfg.nodes + 1)]
-        + [ProcessSpec("simulator", [..., "simulate-nodes", str(simulated)], ...)]
-    `cfg.runtime` is already resolved to "docker" or "simulated" here.
-    Until then the cluster runs without nodes.
-    """
-    return []
+
+def node_processes(cfg: ClusterConfig) -> list[ProcessSpec]:
+    """The nodes: kubelets (docker runtime) or one simulator playing node-1..node-N,
+    plus a second simulator for KUBELAB_SIMULATED_NODES extra `sim-` nodes.
+    `cfg.runtime` is already resolved to "docker" or "simulated" here."""
+    manage = [cfg.python, "manage.py"]
+    procs: list[ProcessSpec] = []
+    if cfg.runtime == "simulated" and cfg.nodes > 0:
+        procs.append(ProcessSpec("simulator", [*manage, "simulate-nodes", str(cfg.nodes),
+                                               "--prefix", "node-"], cfg.env, cfg.base_dir))
+    elif cfg.runtime == "docker":
+        procs += docker_node_processes(cfg)
+    extra = _simulated_extra(cfg)
+    if extra > 0:
+        procs.append(ProcessSpec("simulator-extra", [*manage, "simulate-nodes", str(extra),
+                                                     "--prefix", "sim-"], cfg.env,
+                                 cfg.base_dir))
+    return procs
+
+
+def _simulated_extra(cfg: ClusterConfig) -> int:
+    raw = cfg.env.get("KUBELAB_SIMULATED_NODES", "") or "0"
+    return int(raw) if raw.strip().isdigit() else 0
 
 
 def cluster_processes(cfg: ClusterConfig) -> list[ProcessSpec]:

@@ -7,6 +7,8 @@ import pytest
 from kubernetes import client
 from kubernetes.client.rest import ApiException
 
+from tests.cluster.unscheduled import GHOST_NODE, NO_SCHEDULER
+
 
 def unique(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:8]}"
@@ -32,7 +34,8 @@ def namespace(core) -> str:
 def pod_manifest(name: str, labels: dict | None = None, image: str = "kubelab/hello:1") -> dict:
     return {"apiVersion": "v1", "kind": "Pod",
             "metadata": {"name": name, "labels": labels or {"app": "web"}},
-            "spec": {"containers": [{"name": "app", "image": image,
+            "spec": {"schedulerName": NO_SCHEDULER,
+                     "containers": [{"name": "app", "image": image,
                                      "resources": {"requests": {"cpu": "100m",
                                                                 "memory": "64Mi"}}}]}}
 
@@ -70,10 +73,11 @@ def test_it_crud_every_other_kind(core, apps, k8s, namespace):
     assert svc.spec.cluster_ip.startswith("10.")
     assert 30000 <= svc.spec.ports[0].node_port <= 32767
     assert svc.spec.ports[0].target_port == 80
+    # A Service's Endpoints belong to the endpoints controller; this one has no Service.
     core.create_namespaced_endpoints(namespace, {
-        "metadata": {"name": "web"},
+        "metadata": {"name": "manual"},
         "subsets": [{"addresses": [{"ip": "10.244.0.5"}], "ports": [{"port": 8080}]}]})
-    assert core.read_namespaced_endpoints("web", namespace).subsets[0].addresses[0].ip \
+    assert core.read_namespaced_endpoints("manual", namespace).subsets[0].addresses[0].ip \
         == "10.244.0.5"
     core.create_namespaced_event(namespace, {
         "metadata": {"name": "ev1"}, "involvedObject": {"kind": "Pod", "name": "x",
@@ -100,7 +104,7 @@ def test_it_crud_every_other_kind(core, apps, k8s, namespace):
     assert core.read_node(node_name).metadata.labels["zone"] == "a"
     core.delete_node(node_name)
     for deleter, name in ((core.delete_namespaced_service, "web"),
-                          (core.delete_namespaced_endpoints, "web"),
+                          (core.delete_namespaced_endpoints, "manual"),
                           (core.delete_namespaced_event, "ev1"),
                           (apps.delete_namespaced_replica_set, "web-rs"),
                           (coord.delete_namespaced_lease, "node-x")):
@@ -149,7 +153,8 @@ def test_it_pages_lists_with_limit_and_continue(core, namespace):
 def test_it_creates_with_generate_name(core, namespace):
     made = core.create_namespaced_pod(namespace, {
         "metadata": {"generateName": "web-"},
-        "spec": {"containers": [{"name": "a", "image": "busybox"}]}})
+        "spec": {"schedulerName": NO_SCHEDULER,
+                 "containers": [{"name": "a", "image": "busybox"}]}})
     assert made.metadata.name.startswith("web-") and len(made.metadata.name) == 9
 
 
@@ -210,10 +215,10 @@ def test_it_updates_status_only_through_the_status_subresource(core, namespace):
 def test_it_binds_a_pod_once(core, namespace):
     core.create_namespaced_pod(namespace, pod_manifest("bind"))
     target = {"apiVersion": "v1", "kind": "Binding", "metadata": {"name": "bind"},
-              "target": {"kind": "Node", "name": "node-1"}}
+              "target": {"kind": "Node", "name": GHOST_NODE}}
     core.create_namespaced_binding(namespace, target, _preload_content=False)
-    assert core.read_namespaced_pod("bind", namespace).spec.node_name == "node-1"
-    target["target"]["name"] = "node-2"
+    assert core.read_namespaced_pod("bind", namespace).spec.node_name == GHOST_NODE
+    target["target"]["name"] = GHOST_NODE + "-2"
     with pytest.raises(ApiException) as err:
         core.create_namespaced_binding(namespace, target, _preload_content=False)
     assert err.value.status == 409

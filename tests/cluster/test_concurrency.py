@@ -14,8 +14,9 @@ def test_concurrent_conditional_updates_lose_nothing(kubelab_server):
     ns = f"c-{uuid.uuid4().hex[:8]}"
     assert request(kubelab_server, "POST", "/api/v1/namespaces",
                    {"metadata": {"name": ns}})[0] == 201
-    path = f"/api/v1/namespaces/{ns}/endpoints/contended"
-    status, _ = request(kubelab_server, "POST", f"/api/v1/namespaces/{ns}/endpoints",
+    # A ConfigMap: no controller owns or rewrites it, so only the writers below touch it.
+    path = f"/api/v1/namespaces/{ns}/configmaps/contended"
+    status, _ = request(kubelab_server, "POST", f"/api/v1/namespaces/{ns}/configmaps",
                         {"metadata": {"name": "contended", "annotations": {"log": ""}}})
     assert status == 201
     wins: list[str] = []

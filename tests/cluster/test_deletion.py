@@ -7,6 +7,8 @@ import uuid
 from kubernetes import client
 from kubernetes.client.rest import ApiException
 
+from tests.cluster.unscheduled import GHOST_NODE, NO_SCHEDULER
+
 DEADLINE = 20.0
 
 
@@ -39,12 +41,13 @@ def _pod(name: str, owner: dict | None = None, grace: int = 30) -> dict:
     if owner:
         meta["ownerReferences"] = [owner]
     return {"metadata": meta, "spec": {"terminationGracePeriodSeconds": grace,
+                                       "schedulerName": NO_SCHEDULER,
                                        "containers": [{"name": "a", "image": "busybox"}]}}
 
 
 def _bind(core, ns: str, name: str) -> None:
     core.create_namespaced_binding(ns, {"metadata": {"name": name},
-                                        "target": {"kind": "Node", "name": "node-1"}},
+                                        "target": {"kind": "Node", "name": GHOST_NODE}},
                                    _preload_content=False)
 
 
@@ -80,40 +83,48 @@ def test_an_unbound_pod_goes_at_once(k8s):
 
 
 def _owner_with_pods(k8s, ns: str, name: str):
-    apps, core = client.AppsV1Api(k8s), client.CoreV1Api(k8s)
-    rs = apps.create_namespaced_replica_set(ns, {
-        "metadata": {"name": name},
-        "spec": {"replicas": 0, "selector": {"matchLabels": {"app": "d"}},
-                 "template": {"metadata": {"labels": {"app": "d"}},
-                              "spec": {"containers": [{"name": "a", "image": "busybox"}]}}}})
-    ref = {"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": name,
-           "uid": rs.metadata.uid, "controller": True, "blockOwnerDeletion": True}
+    """A ConfigMap owning two pods: no controller manages either, so only the garbage
+    collector acts on them (a ReplicaSet owner would have its controller step in)."""
+    core = client.CoreV1Api(k8s)
+    owner = core.create_namespaced_config_map(ns, {"metadata": {"name": name},
+                                                   "data": {"k": "v"}})
+    ref = {"apiVersion": "v1", "kind": "ConfigMap", "name": name,
+           "uid": owner.metadata.uid, "blockOwnerDeletion": True}
     for i in range(2):
         core.create_namespaced_pod(ns, _pod(f"{name}-{i}", ref))
-    return apps, core
+    return core
 
 
 def test_background_propagation_deletes_dependents(k8s):
     ns = _ns(client.CoreV1Api(k8s))
-    apps, core = _owner_with_pods(k8s, ns, "bg")
-    apps.delete_namespaced_replica_set("bg", ns, propagation_policy="Background")
-    assert gone(lambda: apps.read_namespaced_replica_set("bg", ns))
+    core = _owner_with_pods(k8s, ns, "bg")
+    assert len(core.list_namespaced_pod(ns).items) == 2
+    core.delete_namespaced_config_map("bg", ns, propagation_policy="Background")
+    assert gone(lambda: core.read_namespaced_config_map("bg", ns))
     wait_for(lambda: not core.list_namespaced_pod(ns).items, "dependents to go")
 
 
 def test_foreground_propagation_keeps_the_owner_until_dependents_are_gone(k8s):
     ns = _ns(client.CoreV1Api(k8s))
-    apps, core = _owner_with_pods(k8s, ns, "fg")
-    apps.delete_namespaced_replica_set("fg", ns, propagation_policy="Foreground")
-    wait_for(lambda: gone(lambda: apps.read_namespaced_replica_set("fg", ns)), "owner to go")
+    core = _owner_with_pods(k8s, ns, "fg")
+    # A finalizer holds one dependent, so the owner must wait for it.
+    core.patch_namespaced_pod("fg-0", ns, {"metadata": {"finalizers": ["test/hold"]}})
+    core.delete_namespaced_config_map("fg", ns, propagation_policy="Foreground")
+    wait_for(lambda: [p.metadata.name for p in core.list_namespaced_pod(ns).items] == ["fg-0"],
+             "the free dependent to go")
+    held = core.read_namespaced_config_map("fg", ns)
+    assert held.metadata.deletion_timestamp is not None
+    assert "foregroundDeletion" in held.metadata.finalizers
+    core.patch_namespaced_pod("fg-0", ns, {"metadata": {"finalizers": None}})
+    wait_for(lambda: gone(lambda: core.read_namespaced_config_map("fg", ns)), "owner to go")
     assert core.list_namespaced_pod(ns).items == []
 
 
 def test_orphan_propagation_keeps_dependents_without_owner(k8s):
     ns = _ns(client.CoreV1Api(k8s))
-    apps, core = _owner_with_pods(k8s, ns, "or")
-    apps.delete_namespaced_replica_set("or", ns, propagation_policy="Orphan")
-    wait_for(lambda: gone(lambda: apps.read_namespaced_replica_set("or", ns)), "owner to go")
+    core = _owner_with_pods(k8s, ns, "or")
+    core.delete_namespaced_config_map("or", ns, propagation_policy="Orphan")
+    wait_for(lambda: gone(lambda: core.read_namespaced_config_map("or", ns)), "owner to go")
     pods = core.list_namespaced_pod(ns).items
     assert sorted(p.metadata.name for p in pods) == ["or-0", "or-1"]
     assert all(not p.metadata.owner_references for p in pods)

@@ -85,9 +85,3 @@ def test_node_ports_never_collide(kubelab_server):
         "spec": {"type": "NodePort", "ports": [{"port": 80, "nodePort": taken}]}})
     assert status == 422
     assert body["details"]["causes"][0]["field"] == "spec.ports[0].nodePort"
-
-
-def test_index_page_lists_namespaces(kubelab_server):
-    with urllib.request.urlopen(kubelab_server.url + "/", timeout=10) as resp:
-        page = resp.read().decode()
-    assert "kubelab" in page and "kube-system" in page

@@ -15,6 +15,7 @@ metadata:
   name: {name}
   labels: {{app: web}}
 spec:
+  schedulerName: kubelab-test-nobody
   containers:
   - name: app
     image: {image}

@@ -7,6 +7,8 @@ import uuid
 from kubernetes import client, watch
 from kubernetes.client.rest import ApiException
 
+from tests.cluster.unscheduled import NO_SCHEDULER
+
 
 def _ns(core) -> str:
     name = f"w-{uuid.uuid4().hex[:8]}"
@@ -16,7 +18,8 @@ def _ns(core) -> str:
 
 def _pod(name: str) -> dict:
     return {"metadata": {"name": name, "labels": {"app": "w"}},
-            "spec": {"containers": [{"name": "a", "image": "busybox"}]}}
+            "spec": {"schedulerName": NO_SCHEDULER,
+                     "containers": [{"name": "a", "image": "busybox"}]}}
 
 
 def _collect(core, namespace: str, count: int, **kwargs) -> list[tuple[str, str, int]]:
@@ -76,7 +79,7 @@ def test_watch_from_a_compacted_version_gets_410(k8s, kubelab_server):
     resp = core.list_namespaced_pod(namespace, watch=True, resource_version=old,
                                     timeout_seconds=5, _preload_content=False)
     first_line = resp.readline().decode()
-    resp.release_conn()
+    resp.close()  # not release_conn(): the rest of the stream must not reach the next request
     assert '"ERROR"' in first_line and '"code":410' in first_line
 
 

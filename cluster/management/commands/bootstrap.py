@@ -33,6 +33,8 @@ class Command(BaseCommand):
         Revision.objects.get_or_create(id=1)
         for name in ("default", "kube-system", "kube-node-lease"):
             ensure_namespace(name)
+        from scheduler.priorities import ensure_priority_classes
+        ensure_priority_classes()  # Borg's four priority bands
         path = Path(options["kubeconfig"])
         token = kubeconfigs.token_in(path)
         # Keep a working token across restarts, so kubectl sessions stay valid.

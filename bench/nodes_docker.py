@@ -1,0 +1,139 @@
+"""Pod startup on Docker kubelets: created -> Running, image present, pods over 3 nodes.
+
+    .venv/bin/python bench/nodes_docker.py [--pods 100] [--nodes 3]
+
+Starts its own cluster (runtime docker), places pods round-robin with spec.nodeName
+(the scheduler is not measured here), times each pod from its create call returning
+to the watch event that shows it Running, and writes the "nodes-docker" section of
+docs/benchmarks.md. Offered load: all pods created back to back from 4 threads.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+from bench.report import write_section  # noqa: E402
+from cluster.runner.harness import running_cluster  # noqa: E402
+from cluster.runner.services import ensure_docker  # noqa: E402
+
+NS = "bench-docker"
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def wait_nodes(core, n: int, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        ready = [x for x in core.list_node().items
+                 if any(c.type == "Ready" and c.status == "True"
+                        for c in x.status.conditions or [])]
+        if len(ready) >= n:
+            return
+        time.sleep(0.2)
+    raise RuntimeError("nodes did not get Ready")
+
+
+def measure(core, pods: int, nodes: int) -> tuple[list[float], float]:
+    from kubernetes import watch
+
+    created: dict[str, float] = {}
+    running: dict[str, float] = {}
+    done = threading.Event()
+
+    def watcher() -> None:
+        w = watch.Watch()
+        for ev in w.stream(core.list_namespaced_pod, NS, timeout_seconds=300):
+            pod = ev["object"]
+            if pod.status and pod.status.phase == "Running" and pod.metadata.name not in running:
+                running[pod.metadata.name] = time.monotonic()
+                if len(running) >= pods:
+                    w.stop()
+        done.set()
+
+    t = threading.Thread(target=watcher, daemon=True)
+    t.start()
+    time.sleep(1.0)  # the watch is established
+
+    def create(i: int) -> None:
+        name = f"p{i:04d}"
+        core.create_namespaced_pod(NS, {"metadata": {"name": name, "labels": {"app": "bench"}},
+                                        "spec": {"nodeName": f"node-{i % nodes + 1}",
+                                                 "terminationGracePeriodSeconds": 1,
+                                                 "containers": [{"name": "app",
+                                                                 "image": "kubelab/hello:1"}]}})
+        created[name] = time.monotonic()
+
+    started = time.monotonic()
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(create, range(pods)))
+    done.wait(300)
+    total = max(running.values()) - started if running else float("nan")
+    # A pod may be seen Running before its create call returned to us: count that as ~0.
+    return [max(0.0, running[n] - created[n]) for n in created if n in running], total
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--pods", type=int, default=100)
+    ap.add_argument("--nodes", type=int, default=3)
+    args = ap.parse_args()
+    var_dir = Path(tempfile.mkdtemp(prefix="kubelab-bench-docker-"))
+    docker = ensure_docker(var_dir)
+    if not docker.available:
+        sys.exit(f"no Docker engine: {docker.note}")
+    try:
+        with running_cluster(var_dir, nodes=args.nodes, runtime="docker") as cluster:
+            from kubernetes import client, config
+
+            api = config.new_client_from_config(config_file=str(cluster.kubeconfig))
+            core = client.CoreV1Api(api)
+            wait_nodes(core, args.nodes)
+            core.create_namespace({"metadata": {"name": NS}})
+            latencies, total = measure(core, args.pods, args.nodes)
+            core.delete_collection_namespaced_pod(NS, grace_period_seconds=0)
+            core.delete_namespace(NS)
+            _cleanup()
+    finally:
+        docker.stop()
+    ok = len(latencies)
+    body = (
+        f"Command: `.venv/bin/python bench/nodes_docker.py --pods {args.pods} "
+        f"--nodes {args.nodes}` on {platform.node()} ({os.cpu_count()} cores), SQLite.\n\n"
+        f"{args.pods} pods (`kubelab/hello:1`, pause + app container), placed round-robin "
+        f"on {args.nodes} Docker kubelets, created back to back from 4 threads; "
+        "created (create call returned) → Running (seen on a watch).\n\n"
+        "| pods Running | p50 | p99 | max | all Running after |\n|---|---|---|---|---|\n"
+        f"| {ok}/{args.pods} | {statistics.median(latencies):.2f} s | "
+        f"{pct(latencies, 0.99):.2f} s | {max(latencies):.2f} s | {total:.1f} s |\n\n"
+        "Goal: p99 ≤ 1.5 s. For scale: Kubernetes' SLO is p99 ≤ 5 s.")
+    print(body)
+    write_section("nodes-docker", body)
+
+
+def _cleanup() -> None:
+    """Wait until the bench's containers are gone (the kubelets remove them)."""
+    import docker
+
+    client = docker.from_env()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and client.api.containers(
+            all=True, filters={"label": ["kubelab=1", f"kubelab.pod.namespace={NS}"]}):
+        time.sleep(0.5)
+
+
+if __name__ == "__main__":
+    main()

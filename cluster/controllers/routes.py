@@ -1,0 +1,98 @@
+"""Store event → controller keys. Runs after every commit in the writing process, so it
+does no database work: it reads the event's objects and queues keys (Redis only).
+
+Where finding the interested objects needs a query (the Services selecting a pod, the
+ReplicaSets that could adopt an orphan pod), the pod's key goes to the `podfanout`
+controller, which does the query on a worker.
+"""
+from __future__ import annotations
+
+from cluster.controllers import runtime
+from cluster.controllers.keys import gc_object_key, gc_owner_key, ns_key
+from cluster.dispatch import StoreEvent
+
+GC_FINALIZERS = ("orphan", "foregroundDeletion")
+
+
+def route(event: StoreEvent) -> None:
+    runtime.enqueue_many(keys_for(event))
+
+
+def keys_for(event: StoreEvent) -> list[tuple[str, str]]:
+    obj, old = event.object, event.old or {}
+    ns, name, kind = event.namespace, event.name, event.kind
+    keys: list[tuple[str, str]] = []
+    m = obj.get("metadata") or {}
+    owners = [o for o in m.get("ownerReferences") or [] if isinstance(o, dict)]
+    for owner in owners + [o for o in (old.get("metadata") or {}).get("ownerReferences") or []
+                           if isinstance(o, dict) and o not in owners]:
+        controller = _OWNER_CONTROLLERS.get((kind, owner.get("kind")))
+        if controller and owner.get("name"):
+            keys.append((controller, ns_key(ns, owner["name"])))
+    if kind == "Pod" and _pod_matters(event):
+        keys.append(("podfanout", ns_key(ns, name)))
+    elif kind == "ReplicaSet":
+        keys.append(("replicaset", ns_key(ns, name)))
+    elif kind == "Deployment":
+        keys.append(("deployment", ns_key(ns, name)))
+    elif kind == "Service":
+        keys.append(("endpoints", ns_key(ns, name)))
+    elif kind == "Endpoints" and event.type != "ADDED":
+        keys.append(("endpoints", ns_key(ns, name)))  # someone edited or deleted ours
+    elif kind == "Namespace" and m.get("deletionTimestamp"):
+        keys.append(("namespace", name))
+    elif kind == "Node" or (kind == "Lease" and ns == "kube-node-lease"):
+        keys.append(("nodelifecycle", name))
+    keys.extend(_gc_keys(event, m))
+    return keys
+
+
+# (dependent kind, owner kind) → the controller that reconciles the owner.
+_OWNER_CONTROLLERS = {("Pod", "ReplicaSet"): "replicaset",
+                      ("ReplicaSet", "Deployment"): "deployment"}
+
+
+def _pod_matters(event: StoreEvent) -> bool:
+    """Pod changes that can change a Service's Endpoints or make an orphan adoptable.
+    A pod without an IP is in no Endpoints, which spares a query per pod created."""
+    new, old = event.object, event.old or {}
+    if event.type == "DELETED":
+        return bool(_ip(new))
+    if not _controller_of(new) and (event.type == "ADDED" or _controller_of(old)
+                                    or _labels(new) != _labels(old)):
+        return True
+    if not (_ip(new) or _ip(old)):
+        return False
+    return _endpoint_view(new) != _endpoint_view(old) or _labels(new) != _labels(old)
+
+
+def _ip(pod: dict) -> str:
+    return (pod.get("status") or {}).get("podIP") or ""
+
+
+def _labels(pod: dict) -> dict:
+    return (pod.get("metadata") or {}).get("labels") or {}
+
+
+def _controller_of(pod: dict) -> bool:
+    return any(o.get("controller") for o in (pod.get("metadata") or {}).get("ownerReferences")
+               or [] if isinstance(o, dict))
+
+
+def _endpoint_view(pod: dict) -> tuple:
+    status = pod.get("status") or {}
+    ready = next((c.get("status") for c in status.get("conditions") or []
+                  if c.get("type") == "Ready"), None)
+    return (status.get("podIP"), ready, (pod.get("spec") or {}).get("nodeName"),
+            bool(pod["metadata"].get("deletionTimestamp")))
+
+
+def _gc_keys(event: StoreEvent, m: dict) -> list[tuple[str, str]]:
+    keys = []
+    if set(m.get("finalizers") or []) & set(GC_FINALIZERS) and m.get("deletionTimestamp"):
+        keys.append(("gc", gc_object_key(event.kind, event.namespace, event.name)))
+    if event.type == "DELETED" and m.get("uid") and event.kind not in ("Pod", "Event"):
+        # Its dependents may now be orphans (Background propagation). An owner in
+        # foreground deletion polls its dependents itself, so pods need no key here.
+        keys.append(("gc", gc_owner_key(event.namespace, m["uid"])))
+    return keys

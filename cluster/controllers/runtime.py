@@ -1,0 +1,265 @@
+"""The controller work queue on Celery and Redis, in the style of client-go's workqueue.
+
+- `enqueue(controller, key)` queues a key once: a Redis marker (SET NX) stays until a
+  worker starts on the key, so a burst of events for one object becomes one task.
+- `run(controller, key)` (the Celery task's body) clears the marker first, so an event
+  arriving during the reconcile queues the key again and nothing is missed; then takes a
+  per-key Redis lock (one worker per key), calls the controller's `reconcile(key)`,
+  maps errors (temporary → backoff, permanent → warning event, not found → done) and
+  publishes one record of what it did for the dashboard.
+- Reconciles are level-triggered: they re-read the store, so a task run twice, late, or
+  after a SIGKILLed attempt converges to the same state. Keys, never objects, are queued.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import import_module
+
+import redis
+from django.conf import settings
+from django.db import DatabaseError
+
+from cluster.controllers import settings as cs
+from cluster.controllers import switches
+from cluster.errors import (
+    AlreadyExists,
+    ApiError,
+    Conflict,
+    NotFound,
+    ServiceUnavailable,
+    TooManyRequests,
+)
+from cluster.events import redis_client
+
+log = logging.getLogger(__name__)
+
+# controller name → module with `reconcile(key) -> Outcome | None`.
+CONTROLLERS: dict[str, str] = {
+    "replicaset": "cluster.controllers.replicaset",
+    "deployment": "cluster.controllers.deployment",
+    "endpoints": "cluster.controllers.endpoints",
+    "podfanout": "cluster.controllers.podfanout",
+    "gc": "cluster.controllers.gc",
+    "namespace": "cluster.controllers.namespace",
+    "nodelifecycle": "cluster.controllers.nodelifecycle",
+}
+
+
+class Temporary(Exception):  # noqa: N818  (kopf's name: retry later)
+    """Retry the key later (with backoff, or after `delay` seconds)."""
+
+    def __init__(self, message: str, delay: float | None = None) -> None:
+        super().__init__(message)
+        self.delay = delay
+
+
+class Permanent(Exception):  # noqa: N818
+    """Retrying will not help until the object changes: record it and stop."""
+
+
+@dataclass
+class Outcome:
+    """What one reconcile saw and did, for the dashboard's control-loop view."""
+
+    desired: object = None
+    observed: object = None
+    actions: list[str] = field(default_factory=list)
+    requeue_after: float | None = None  # look again later even if nothing changes
+
+
+RETRYABLE = (Conflict, AlreadyExists, ServiceUnavailable, TooManyRequests, Temporary,
+             DatabaseError, redis.RedisError)
+
+
+def _mark(controller: str, key: str) -> str:
+    return f"kubelab:ctl:queued:{controller}:{key}"
+
+
+def _lock(controller: str, key: str) -> str:
+    return f"kubelab:ctl:lock:{controller}:{key}"
+
+
+def _failures(controller: str, key: str) -> str:
+    return f"kubelab:ctl:failures:{controller}:{key}"
+
+
+PARKED = "kubelab:ctl:parked"  # keys that arrived while the controllers were paused
+
+
+def worker_name() -> str:
+    return os.environ.get("KUBELAB_CONTROLLER_WORKER") or f"controllers@{socket.gethostname()}"
+
+
+# --- queueing ----------------------------------------------------------------
+
+def enqueue(controller: str, key: str, delay: float = 0.0) -> bool:
+    """Queue `key` for `controller`. Immediate enqueues are de-duplicated while queued;
+    delayed ones (backoff, timers) are not, as the key is usually not queued then."""
+    from cluster.controllers.tasks import reconcile as task
+
+    if delay <= 0:
+        if not redis_client().set(_mark(controller, key), "1", nx=True,
+                                   ex=cs.QUEUED_MARK_SECONDS):
+            return False
+        task.apply_async((controller, key), queue=cs.QUEUE)
+        return True
+    task.apply_async((controller, key), queue=cs.QUEUE, countdown=delay)
+    return True
+
+
+def enqueue_many(pairs: list[tuple[str, str]]) -> int:
+    return sum(1 for controller, key in dict.fromkeys(pairs) if enqueue(controller, key))
+
+
+# --- the per-reconcile context (pacing and lock renewal) ----------------------
+
+_current = threading.local()
+
+
+def pace(action: str) -> None:
+    """Called by controllers before each write: note the action, apply the classroom
+    delay, and keep the key's lock alive through a long reconcile."""
+    ctx = getattr(_current, "ctx", None)
+    if ctx is not None:
+        ctx["outcome"].actions.append(action)
+    delay = switches.current().delay_seconds
+    if delay > 0:
+        time.sleep(delay)
+    if ctx is not None and time.monotonic() - ctx["renewed"] > cs.LOCK_SECONDS / 3:
+        redis_client().expire(ctx["lock"], cs.LOCK_SECONDS)
+        ctx["renewed"] = time.monotonic()
+
+
+_RELEASE = """
+if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end
+return 0
+"""
+
+
+def _reconciler(controller: str) -> Callable[[str], Outcome | None]:
+    return import_module(CONTROLLERS[controller]).reconcile
+
+
+# --- running one key ---------------------------------------------------------
+
+def run(controller: str, key: str) -> str:
+    """Reconcile one key. Returns what happened: done | busy | parked | retry | failed."""
+    r = redis_client()
+    r.delete(_mark(controller, key))
+    if switches.current().paused:
+        r.sadd(PARKED, json.dumps([controller, key]))
+        return "parked"
+    token = f"{worker_name()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    lock = _lock(controller, key)
+    if not r.set(lock, token, nx=True, ex=cs.LOCK_SECONDS):
+        # Another worker has the key; it will see our change too only if it read the
+        # store after it, so look again shortly rather than dropping the key.
+        enqueue(controller, key, delay=0.2)
+        return "busy"
+    started = time.monotonic()
+    outcome = Outcome()
+    _current.ctx = {"outcome": outcome, "lock": lock, "renewed": started}
+    result = "done"
+    try:
+        got = _reconciler(controller)(key)
+        if got is not None:
+            got.actions = outcome.actions + got.actions
+            outcome = got
+        r.delete(_failures(controller, key))
+        if outcome.requeue_after is not None:
+            enqueue(controller, key, delay=outcome.requeue_after)
+    except NotFound:
+        r.delete(_failures(controller, key))  # the object is gone: nothing left to do
+    except RETRYABLE as exc:
+        result = "retry"
+        _backoff(controller, key, exc)
+    except (Permanent, ApiError) as exc:
+        result = "failed"
+        r.delete(_failures(controller, key))
+        _report_permanent(controller, key, exc)
+    except Exception as exc:  # a bug: log it, and retry slowly rather than hot-looping
+        result = "retry"
+        log.exception("%s %s failed", controller, key)
+        _backoff(controller, key, exc)
+    finally:
+        _current.ctx = None
+        r.eval(_RELEASE, 1, lock, token)
+    _publish(controller, key, outcome, result, time.monotonic() - started)
+    return result
+
+
+def _backoff(controller: str, key: str, exc: Exception) -> None:
+    r = redis_client()
+    name = _failures(controller, key)
+    failures = int(r.incr(name))
+    r.expire(name, int(cs.BACKOFF_MAX_SECONDS * 4))
+    delay = getattr(exc, "delay", None)
+    if delay is None:
+        delay = min(cs.BACKOFF_BASE_SECONDS * 2 ** (failures - 1), cs.BACKOFF_MAX_SECONDS)
+    log.info("%s %s: %s; retry %d in %.2fs", controller, key, exc, failures, delay)
+    enqueue(controller, key, delay=delay)
+
+
+def _report_permanent(controller: str, key: str, exc: Exception) -> None:
+    from cluster.controllers.keys import load_for_key
+    from cluster.recorder import record
+
+    log.warning("%s %s: %s", controller, key, exc)
+    obj = load_for_key(controller, key)
+    if obj is not None:
+        record(obj, "ReconcileFailed", str(exc)[:500], event_type="Warning",
+               component=f"{controller}-controller")
+
+
+def _publish(controller: str, key: str, outcome: Outcome, result: str,
+             seconds: float) -> None:
+    record = {"controller": controller, "key": key, "desired": outcome.desired,
+              "observed": outcome.observed, "actions": outcome.actions[:20],
+              "actionCount": len(outcome.actions), "result": result,
+              "durationMs": round(seconds * 1000, 2), "time": time.time()}
+    try:
+        redis_client().publish(reconcile_channel(), json.dumps(record, default=str))
+    except redis.RedisError:
+        pass  # the dashboard's view is best effort
+
+
+def reconcile_channel() -> str:
+    events = settings.EVENTS_CHANNEL
+    return cs.RECONCILE_CHANNEL if events == "kubelab:events" else f"{events}:reconciles"
+
+
+# --- pause and worker start ----------------------------------------------------
+
+def unpark() -> int:
+    """Re-queue the keys parked while paused, once the pause switch is off."""
+    if switches.current().paused:
+        return 0
+    r = redis_client()
+    count = 0
+    while True:
+        raw = r.spop(PARKED)
+        if raw is None:
+            return count
+        controller, key = json.loads(raw)
+        count += enqueue(controller, key)
+
+
+def forget_dead_worker() -> None:
+    """At worker start: locks and queued markers left by this worker's previous life
+    (SIGKILL) would hold their keys until they expire; a worker with our name is dead."""
+    r = redis_client()
+    mine = worker_name().encode()
+    for name in r.scan_iter("kubelab:ctl:lock:*", count=500):
+        value = r.get(name)
+        if value is not None and value.split(b":")[0] == mine.split(b":")[0]:
+            r.delete(name)
+    for name in r.scan_iter("kubelab:ctl:queued:*", count=500):
+        r.delete(name)  # its task may be the lost one; resync queues every key again

@@ -1,0 +1,67 @@
+"""The decision record stored on the pod as `scheduler.kubelab.io/decision` and shown by
+the dashboard: per-node filter verdicts, per-plugin raw, normalised and weighted scores,
+the chosen node, how many nodes were examined and why, and the cycle's duration. On a
+cluster larger than `top` nodes only the `top` best nodes are listed, with counts of
+nodes per rejection reason."""
+from __future__ import annotations
+
+from collections import Counter
+
+from scheduler.framework import Status
+
+ANNOTATION = "scheduler.kubelab.io/decision"
+
+
+def _examined(how: dict) -> str:
+    total, examined = how.get("total", 0), how.get("examined", 0)
+    if examined >= total:
+        return f"all {total} nodes were examined"
+    return (f"relaxed randomisation: examined {examined} of {total} nodes, in order from a "
+            f"random node (offset {how.get('startOffset')}), stopping once "
+            f"{how.get('wanted')} feasible nodes were found (percentageOfNodesToScore)")
+
+
+def decision(result, verdicts: dict[str, Status], feasible: list[str],
+             totals: dict[str, int], raw: dict, normalized: dict, weights: dict,
+             how: dict, top: int) -> dict:
+    pod = result.pod
+    rejections = Counter(r for s in verdicts.values() for r in s.reasons)
+    ranked = sorted(feasible, key=lambda n: (-totals.get(n, 0), n))[:top]
+    scores = [{"node": n, "total": totals.get(n, 0), "plugins": {
+        p: {"raw": raw[p].get(n, 0), "normalized": normalized[p].get(n, 0), "weight": w,
+            "weighted": w * normalized[p].get(n, 0)} for p, w in weights.items()}}
+        for n in ranked]
+    out = {
+        "profile": result.profile,
+        "pod": pod.key,
+        "priority": pod.priority,
+        "node": result.node,
+        "durationMs": round(result.duration * 1000, 3),
+        "nodes": how,
+        "examined": _examined(how),
+        "equivalenceClass": (
+            {"key": how["equivalenceClass"], "cacheHits": how.get("cacheHits", 0),
+             "note": "verdicts and raw scores reused for nodes unchanged since another pod "
+                     "of this class was scheduled"}
+            if how.get("equivalenceClass") else None),
+        "rejections": dict(rejections.most_common()),
+        "scores": scores,
+    }
+    if how.get("total", 0) <= top:
+        out["filters"] = {n: {"passed": n not in verdicts,
+                              **({"plugin": verdicts[n].plugin,
+                                  "reasons": list(verdicts[n].reasons)}
+                                 if n in verdicts else {})}
+                          for n in sorted(set(verdicts) | set(feasible))}
+    else:
+        out["filters"] = {n: {"passed": False, "plugin": s.plugin, "reasons": list(s.reasons)}
+                          for n, s in sorted(verdicts.items())[:top]}
+        out["filtersShown"] = min(top, len(verdicts))
+    if result.message:
+        out["message"] = result.message
+    if result.preemption is not None:
+        p = result.preemption
+        out["preemption"] = {"node": p.node or None, "why": p.why,
+                             "victims": [{"pod": v.key, "priority": v.priority}
+                                         for v in p.victims]}
+    return out

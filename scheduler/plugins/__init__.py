@@ -1,0 +1,1 @@
+"""One module per scheduling plugin; each a small class around pure functions."""

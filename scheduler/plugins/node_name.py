@@ -1,0 +1,14 @@
+"""NodeName: a pod that names its node may only go there."""
+from __future__ import annotations
+
+from scheduler.framework import SUCCESS, CycleState, NodeInfo, PodInfo, Status, unresolvable
+
+REASON = "node(s) didn't match the requested node name"
+
+
+class NodeName:
+    name = "NodeName"
+
+    def filter(self, state: CycleState, pod: PodInfo, node: NodeInfo) -> Status:
+        wanted = pod.spec.get("nodeName")
+        return SUCCESS if not wanted or wanted == node.name else unresolvable(REASON)

@@ -1,0 +1,80 @@
+// The map page: wires the state, socket, map, selector box, side panels and charts.
+import { Charts } from "./charts.js";
+import { showDetails } from "./details.js";
+import { renderEvents } from "./events.js";
+import { ClusterMap } from "./map.js";
+import { SelectorBox } from "./selector.js";
+import { connect } from "./socket.js";
+import { ClusterState } from "./state.js";
+import { applyVocabulary } from "./vocab.js";
+import { renderWorkloads } from "./workloads.js";
+
+const $ = (sel) => document.querySelector(sel);
+const state = new ClusterState();
+const panel = $("#details");
+const view = {
+  namespace: localStorage.getItem("kubelab.namespace") || "",
+  colourBy: "owner",
+  groupBy: localStorage.getItem("kubelab.groupBy") ?? "topology.kubernetes.io/zone",
+  highlight: null,
+  onSelect: (kind, ns, name) => showDetails(panel, state, kind, ns, name),
+};
+const map = new ClusterMap($("#map"), state, view);
+const selector = new SelectorBox($("#selector"), $("#selector-error"), () => redraw(true));
+const charts = new Charts($("#chart-phases"), $("#chart-alloc"), state, view);
+
+function namespaceOptions() {
+  const select = $("#namespace-filter");
+  const names = state.byKind("Namespace").map((n) => n.metadata.name).sort();
+  const have = [...select.options].slice(1).map((o) => o.value);
+  if (have.join() === names.join()) return;
+  const keep = select.value;
+  select.replaceChildren(select.options[0], ...names.map((n) => new Option(n, n)));
+  select.value = names.includes(keep) ? keep : "";
+}
+
+function redraw(all) {
+  const pods = state.byKind("Pod").filter((p) => !view.namespace || p.metadata.namespace === view.namespace);
+  view.highlight = selector.highlight(pods);
+  map.render();
+  $("#match-count").textContent = view.highlight ? `${view.highlight.size} match` : "";
+  if (all || !$("#tab-workloads").hidden) renderWorkloads($("#workload-list"), state, view, selector);
+  if (all || !$("#tab-events").hidden) renderEvents($("#event-list"), state, view, $("#event-filter").value);
+  namespaceOptions();
+  applyVocabulary($("#sidebar"));
+}
+
+state.onRender(({ full }) => redraw(full));
+connect(state, (status) => {
+  const badge = $("#connection");
+  badge.textContent = status;
+  badge.dataset.status = status;
+});
+
+$("#namespace-filter").value = view.namespace;
+$("#namespace-filter").addEventListener("change", (ev) => {
+  view.namespace = ev.target.value;
+  localStorage.setItem("kubelab.namespace", view.namespace);
+  redraw(true);
+});
+$("#colour-by").addEventListener("change", (ev) => { view.colourBy = ev.target.value.trim() || "owner"; redraw(false); });
+$("#group-by").value = view.groupBy;
+$("#group-by").addEventListener("change", (ev) => {
+  view.groupBy = ev.target.value.trim();
+  localStorage.setItem("kubelab.groupBy", view.groupBy);
+  map.zones.replaceChildren();  // regroup from scratch
+  map.zoneEls.clear();
+  redraw(false);
+});
+$("#event-filter").addEventListener("input", () => redraw(true));
+document.querySelectorAll("[data-tab]").forEach((button) => button.addEventListener("click", () => {
+  for (const tab of document.querySelectorAll(".tab")) tab.hidden = tab.id !== button.dataset.tab;
+  document.querySelectorAll("[data-tab]").forEach((b) => b.classList.toggle("active", b === button));
+  if (button.dataset.tab === "tab-charts") charts.start(); else charts.stop();
+  redraw(true);
+}));
+$("#details .close").addEventListener("click", () => { panel.hidden = true; });
+document.addEventListener("kubelab:escape", () => { panel.hidden = true; });
+document.addEventListener("kubelab:vocabulary", () => redraw(true));
+
+window.kubelab = { state, view };  // for the tests and the benchmark

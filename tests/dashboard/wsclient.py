@@ -1,0 +1,48 @@
+"""A websocket client for the dashboard socket that logs in the way a browser does."""
+from __future__ import annotations
+
+import json
+import time
+
+import requests
+import websocket
+
+
+def login_cookie(url: str, token: str) -> str:
+    """Log in through the form (CSRF and all) and return the Cookie header a browser sends."""
+    http = requests.Session()
+    http.get(f"{url}/login", timeout=10)
+    resp = http.post(f"{url}/login", data={"token": token,
+                                           "csrfmiddlewaretoken": http.cookies["csrftoken"]},
+                     headers={"Referer": f"{url}/login"}, allow_redirects=False, timeout=10)
+    assert resp.status_code == 302, resp.text
+    return "; ".join(f"{k}={v}" for k, v in http.cookies.items())
+
+
+def open_socket(url: str, cookie: str, rv: int | None = None,
+                origin: str | None = None) -> websocket.WebSocket:
+    ws_url = url.replace("http://", "ws://") + "/ws/cluster" + (f"?rv={rv}" if rv else "")
+    return websocket.create_connection(ws_url, header=[f"Cookie: {cookie}"],
+                                       origin=origin or url, timeout=10)
+
+
+def receive_until(ws: websocket.WebSocket, done, seconds: float = 10.0) -> list[dict]:
+    """Messages until `done(messages)` holds; fails after `seconds`."""
+    messages: list[dict] = []
+    deadline = time.monotonic() + seconds
+    while not done(messages):
+        left = deadline - time.monotonic()
+        assert left > 0, f"timed out; got {[m.get('type') for m in messages]}"
+        ws.settimeout(left)
+        messages.append(json.loads(ws.recv()))
+    return messages
+
+
+def objects_in(messages: list[dict]) -> list[dict]:
+    out = []
+    for m in messages:
+        if m["type"] == "snapshot":
+            out.extend(m["objects"])
+        elif m["type"] == "events":
+            out.extend(e["object"] for e in m["events"])
+    return out
