@@ -19,10 +19,10 @@ setup-test:
 lint: setup-test
 	$(PYTHON) -m ruff check .
 
-# Every bench/*.py, one after the other; the first failure stops the loop.
+# Every benchmark script under bench/ (the files with a __main__ block; the others are
+# shared helpers), one after the other; the first failure stops the loop.
 bench: setup
-	@set -e; for script in bench/*.py; do \
-		[ -e "$$script" ] || continue; \
+	@set -e; for script in $$(grep -l '__main__' bench/*.py); do \
 		echo "== $$script"; $(PYTHON) "$$script"; \
 	done
 

@@ -36,7 +36,9 @@ def pod(name: str, labels: dict | None = None, annotations: dict | None = None) 
     return {"apiVersion": "v1", "kind": "Pod",
             "metadata": {"name": name, "labels": labels or {"app": "bench"},
                          "annotations": annotations or {}},
-            "spec": {"containers": [{"name": "app", "image": "kubelab/hello:1",
+            # A scheduler nobody serves: this measures the API server, not scheduling.
+            "spec": {"schedulerName": "kubelab-bench-unscheduled",
+                     "containers": [{"name": "app", "image": "kubelab/hello:1",
                                      "resources": {"requests": {"cpu": "10m",
                                                                 "memory": "16Mi"}}}]}}
 

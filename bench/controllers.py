@@ -1,83 +1,212 @@
-"""Controllers benchmark: 100 Deployments x 5 replicas until all Available, then one
-Deployment scaled 0 -> 1,000 until every pod is Running.
+"""Controllers benchmark, on a whole cluster with the real scheduler and simulated nodes:
 
-Pods are bound and run by the fake kubelet of tests/controllers (HTTP, one thread), the
-stand-in until the node simulator and scheduler run in every cluster; its own speed is
-part of what is measured. Run: .venv/bin/python bench/controllers.py [--deployments N]
+1. D Deployments x R replicas created back to back, until all are Available;
+2. one Deployment scaled 0 -> S replicas, until every pod is Running;
+3. a pod of a Deployment deleted, until its replacement is Running (K times, one at a
+   time): p50 / p99 / max.
+
+While it runs, every reconcile's record (the control-loop stream the dashboard shows:
+controller, key, duration) is collected, so the report says where controller time went.
+
+    .venv/bin/python bench/controllers.py [--nodes 100] [--deployments 100] [--replicas 5]
+                                          [--scale 1000] [--deletions 50]
+
+Writes bench/results/controllers.json and the controllers section of docs/benchmarks.md.
 """
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import platform
 import sys
 import tempfile
+import threading
 import time
+from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import redis  # noqa: E402
+
 from bench.report import write_section  # noqa: E402
 from cluster.runner.harness import running_cluster  # noqa: E402
-from tests.controllers.fakekubelet import FakeKubelet  # noqa: E402
-from tests.controllers.helpers import deployment, new_namespace  # noqa: E402
+from tests.controllers.helpers import Api, deployment, new_namespace  # noqa: E402
+
+RESULTS = Path(__file__).resolve().parent / "results" / "controllers.json"
+DEP = "/apis/apps/v1/namespaces/{ns}/deployments"
 
 
-def _available(api, ns: str, want: int) -> int:
-    items = api.call("GET", f"/apis/apps/v1/namespaces/{ns}/deployments")[1]["items"]
-    return sum(1 for d in items if (d.get("status") or {}).get("availableReplicas") == want)
+class ReconcileTally:
+    """Sums the reconcile records published on the cluster's reconcile channel."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.sub = redis.Redis.from_url(env["REDIS_URL"]).pubsub(ignore_subscribe_messages=True)
+        self.sub.subscribe(env["KUBELAB_EVENTS_CHANNEL"] + ":reconciles")
+        self.count: dict[str, int] = defaultdict(int)
+        self.ms: dict[str, float] = defaultdict(float)
+        self.worst: dict[str, float] = defaultdict(float)
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while not self.stop.is_set():
+            msg = self.sub.get_message(timeout=0.5)
+            if not msg:
+                continue
+            rec = json.loads(msg["data"])
+            name, ms = rec.get("controller", "?"), float(rec.get("durationMs") or 0)
+            self.count[name] += 1
+            self.ms[name] += ms
+            self.worst[name] = max(self.worst[name], ms)
+
+    def take(self) -> dict[str, dict]:
+        """The totals so far, then start again from zero."""
+        out = {n: {"reconciles": self.count[n], "total_s": round(self.ms[n] / 1000, 2),
+                   "max_ms": round(self.worst[n], 1)} for n in sorted(self.count)}
+        self.count.clear()
+        self.ms.clear()
+        self.worst.clear()
+        return out
+
+    def close(self) -> None:
+        self.stop.set()
+        self.thread.join(timeout=2)
+        self.sub.close()
 
 
-def _running(api, ns: str) -> int:
-    return sum(1 for p in api.pods(ns) if (p.get("status") or {}).get("phase") == "Running"
-               and not p["metadata"].get("deletionTimestamp"))
-
-
-def _until(check, timeout: float) -> float | None:
+def _until(check, timeout: float, every: float = 0.2) -> float | None:
     start = time.monotonic()
     while time.monotonic() - start < timeout:
         if check():
             return time.monotonic() - start
-        time.sleep(0.2)
+        time.sleep(every)
     return None
+
+
+def _available(api: Api, ns: str, want: int) -> int:
+    items = api.call("GET", DEP.format(ns=ns))[1]["items"]
+    return sum(1 for d in items if (d.get("status") or {}).get("availableReplicas") == want)
+
+
+def _running(api: Api, ns: str) -> list[dict]:
+    code, body = api.call("GET", f"/api/v1/namespaces/{ns}/pods?fieldSelector=status.phase"
+                                 "%3DRunning")
+    return [p for p in body.get("items", []) if not p["metadata"].get("deletionTimestamp")]
+
+
+def many_deployments(api: Api, count: int, replicas: int, timeout: float) -> float | None:
+    ns = new_namespace(api)
+    start = time.monotonic()
+    for i in range(count):
+        api.call("POST", DEP.format(ns=ns), deployment(f"d{i}", replicas))
+    left = timeout - (time.monotonic() - start)
+    took = _until(lambda: _available(api, ns, replicas) == count, left)
+    return None if took is None else time.monotonic() - start
+
+
+def scale_up(api: Api, replicas: int, timeout: float) -> float | None:
+    ns = new_namespace(api)
+    api.call("POST", DEP.format(ns=ns), deployment("big", 0))
+    start = time.monotonic()
+    api.call("PATCH", DEP.format(ns=ns) + "/big", {"spec": {"replicas": replicas}},
+             patch="merge-patch")
+    took = _until(lambda: len(_running(api, ns)) >= replicas, timeout, every=0.5)
+    return None if took is None else time.monotonic() - start
+
+
+def replacements(api: Api, rounds: int, replicas: int = 10) -> list[float]:
+    """Seconds from each pod deletion to a new pod of the Deployment Running."""
+    ns = new_namespace(api)
+    api.call("POST", DEP.format(ns=ns), deployment("heal", replicas))
+    if _until(lambda: len(_running(api, ns)) == replicas, 60) is None:
+        return []
+    took: list[float] = []
+    for _ in range(rounds):
+        pods = _running(api, ns)
+        known = {p["metadata"]["name"] for p in pods}
+        start = time.monotonic()
+        api.call("DELETE", f"/api/v1/namespaces/{ns}/pods/{pods[0]['metadata']['name']}")
+        if _until(lambda known=known: any(p["metadata"]["name"] not in known
+                                          for p in _running(api, ns)), 30, every=0.02):
+            took.append(time.monotonic() - start)
+        _until(lambda: len(_running(api, ns)) == replicas, 30)
+    return took
+
+
+def pct(values: list[float], q: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
+    parser.add_argument("--nodes", type=int, default=100)
     parser.add_argument("--deployments", type=int, default=100)
     parser.add_argument("--replicas", type=int, default=5)
     parser.add_argument("--scale", type=int, default=1000)
-    parser.add_argument("--timeout", type=float, default=180)
+    parser.add_argument("--deletions", type=int, default=50)
+    parser.add_argument("--timeout", type=float, default=300)
     args = parser.parse_args()
-    with running_cluster(Path(tempfile.mkdtemp(prefix="bench-ctl-")), runtime="docker",
-                         nodes=0) as server:
-        from tests.controllers.fakekubelet import Api
+    command = "bench/controllers.py " + " ".join(sys.argv[1:])
+    profile: dict[str, dict] = {}
+    with running_cluster(Path(tempfile.mkdtemp(prefix="bench-ctl-")), nodes=args.nodes,
+                         runtime="simulated") as server:
         api = Api(server)
-        ns = new_namespace(api)
-        with FakeKubelet(server, ns, nodes=10):
-            start = time.monotonic()
-            for i in range(args.deployments):
-                api.call("POST", f"/apis/apps/v1/namespaces/{ns}/deployments",
-                         deployment(f"d{i}", args.replicas))
-            created = time.monotonic() - start
-            took = _until(lambda: _available(api, ns, args.replicas) == args.deployments,
-                          args.timeout)
-            all_available = None if took is None else took + created
-        ns2 = new_namespace(api)
-        with FakeKubelet(server, ns2, nodes=10):
-            api.call("POST", f"/apis/apps/v1/namespaces/{ns2}/deployments",
-                     deployment("big", 0))
-            start = time.monotonic()
-            api.call("PATCH", f"/apis/apps/v1/namespaces/{ns2}/deployments/big",
-                     {"spec": {"replicas": args.scale}}, patch="merge-patch")
-            scaled = _until(lambda: _running(api, ns2) >= args.scale, args.timeout)
-    fmt = lambda s: "timed out" if s is None else f"{s:.1f} s"  # noqa: E731
-    body = (f"Command: `.venv/bin/python bench/controllers.py` (fake kubelet over HTTP, "
-            f"10 fake nodes, SQLite, one controllers worker)\n\n"
-            f"| case | result |\n|---|---|\n"
-            f"| {args.deployments} Deployments x {args.replicas} replicas, all Available | "
-            f"{fmt(all_available)} |\n"
-            f"| one Deployment 0 -> {args.scale} replicas, all Running | {fmt(scaled)} |\n")
+        _until(lambda: len(api.call("GET", "/api/v1/nodes")[1].get("items", [])) >= args.nodes,
+               60)
+        tally = ReconcileTally(server.env)
+        try:
+            all_available = many_deployments(api, args.deployments, args.replicas,
+                                             args.timeout)
+            profile["deployments"] = tally.take()
+            scaled = scale_up(api, args.scale, args.timeout)
+            profile["scale"] = tally.take()
+            healed = replacements(api, args.deletions)
+            profile["replacement"] = tally.take()
+        finally:
+            tally.close()
+    results = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+               "machine": f"{platform.node()} {os.cpu_count()} cores, "
+                          f"{platform.python_version()}",
+               "load_average": round(os.getloadavg()[0], 1), "command": command,
+               "args": vars(args), "all_available_s": all_available, "scale_s": scaled,
+               "replacement_s": {"n": len(healed), "p50": pct(healed, 0.5),
+                                 "p99": pct(healed, 0.99), "max": max(healed, default=None)},
+               "reconcile_profile": profile}
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(json.dumps(results, indent=2))
+    body = render(results)
     print(body)
     write_section("controllers", body)
+
+
+def render(r: dict) -> str:
+    a = r["args"]
+    fmt = lambda s: "timed out" if s is None else f"{s:.2f} s"  # noqa: E731
+    rep = r["replacement_s"]
+    lines = [f"Measured {r['date']} on {r['machine']} (load average {r['load_average']} at "
+             f"the end). Command: `.venv/bin/python {r['command'].strip()}`.", "",
+             f"A whole cluster (SQLite, one controllers worker, the scheduler) with "
+             f"{a['nodes']} simulated nodes (pods Running 0.5 s after binding).", "",
+             "| case | goal | result |", "|---|---|---|",
+             f"| {a['deployments']} Deployments x {a['replicas']} replicas, created back to "
+             f"back, all Available | ≤ 10 s | {fmt(r['all_available_s'])} |",
+             f"| one Deployment 0 -> {a['scale']} replicas, all Running | ≤ 20 s | "
+             f"{fmt(r['scale_s'])} |",
+             f"| pod deleted -> replacement Running, p50 / p99 / max of {rep['n']} | p99 ≤ 1 s | "
+             f"{fmt(rep['p50'])} / {fmt(rep['p99'])} / {fmt(rep['max'])} |", "",
+             "Where the controllers' time went (from the reconcile records):", "",
+             "| case | controller | reconciles | total | slowest |", "|---|---|---|---|---|"]
+    for case, per in r["reconcile_profile"].items():
+        for name, t in per.items():
+            lines.append(f"| {case} | {name} | {t['reconciles']} | {t['total_s']} s | "
+                         f"{t['max_ms']} ms |")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

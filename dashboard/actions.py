@@ -5,8 +5,11 @@ api_views.py only decode JSON and map errors. No model is ever saved directly.
 """
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from cluster import auth, store
 from cluster.errors import BadRequest
+from cluster.objects import format_time
 from cluster.resources import by_kind
 from cluster.selectors import SelectorError, label_key_problem, label_value_problem
 
@@ -79,3 +82,34 @@ def parse_selector(text: str) -> list[dict]:
         raise BadRequest(str(exc)) from None
     return [{"key": r.key, "operator": r.operator, "values": list(r.values)}
             for r in selector.requirements]
+
+
+RESTARTED_AT = "kubectl.kubernetes.io/restartedAt"
+
+
+def restart(principal: auth.Principal, namespace: str, name: str) -> dict:
+    """`kubectl rollout restart`: a new template annotation makes a new ReplicaSet."""
+    auth.authorize(principal, "patch", by_kind("Deployment"), namespace, name)
+
+    def change(obj: dict) -> dict:
+        meta = obj.setdefault("spec", {}).setdefault("template", {}).setdefault("metadata", {})
+        meta.setdefault("annotations", {})[RESTARTED_AT] = format_time(datetime.now(UTC))
+        return obj
+    return store.mutate("Deployment", namespace, name, change)
+
+
+def set_image(principal: auth.Principal, namespace: str, name: str, container: str,
+              image: str) -> dict:
+    """`kubectl set image`: the Deployment controller rolls the change out."""
+    if not isinstance(image, str) or not image.strip() or any(c.isspace() for c in image):
+        raise BadRequest("the image must be a name like nginx:1.27 without spaces")
+    auth.authorize(principal, "patch", by_kind("Deployment"), namespace, name)
+
+    def change(obj: dict) -> dict:
+        containers = obj.get("spec", {}).get("template", {}).get("spec", {}).get("containers")
+        targets = [c for c in containers or [] if not container or c.get("name") == container]
+        if not targets:
+            raise BadRequest(f"no container {container!r} in {name}")
+        targets[0]["image"] = image.strip()
+        return obj
+    return store.mutate("Deployment", namespace, name, change)

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cluster.auth import Principal
 from cluster.errors import ApiError, BadRequest
-from dashboard import actions, details, session
+from dashboard import actions, details, node_actions, probe, session
 from dashboard.vocabulary import as_dict
 
 
@@ -63,3 +63,21 @@ cordon = csrf_protect(require_POST(_json_view(lambda p, a: _ok(actions.cordon(
 
 labels = csrf_protect(require_POST(_json_view(lambda p, a: _ok(actions.set_labels(
     p, a.get("kind", ""), a.get("namespace", ""), a.get("name", ""), a.get("labels"))))))
+
+drain = csrf_protect(require_POST(_json_view(lambda p, a: node_actions.drain(
+    p, a.get("name", "")))))
+
+kill_node = csrf_protect(require_POST(_json_view(lambda p, a: node_actions.set_killed(
+    p, a.get("name", ""), bool(a.get("killed"))))))
+
+restart = csrf_protect(require_POST(_json_view(lambda p, a: _ok(actions.restart(
+    p, a.get("namespace", ""), a.get("name", ""))))))
+
+set_image = csrf_protect(require_POST(_json_view(lambda p, a: _ok(actions.set_image(
+    p, a.get("namespace", ""), a.get("name", ""), a.get("container", ""),
+    a.get("image", ""))))))
+
+killed = require_GET(_json_view(lambda p, a: {"nodes": sorted(node_actions.killed_nodes())}))
+
+send_requests = csrf_protect(require_POST(_json_view(lambda p, a: probe.send(
+    p, a.get("namespace", ""), a.get("name", ""), a.get("count", probe.MAX_REQUESTS)))))

@@ -57,6 +57,12 @@ def principal_from_request(request: HttpRequest) -> auth.Principal | None:
     return _principal(_unsign(request.COOKIES.get(COOKIE)))
 
 
+def bearer_from_request(request: HttpRequest) -> str | None:
+    """The cookie's token as an Authorization header, for relaying a request to the API."""
+    secret = _unsign(request.COOKIES.get(COOKIE))
+    return f"Bearer {secret}" if secret else None
+
+
 def principal_from_scope(scope: dict) -> auth.Principal | None:
     """The same check for a websocket handshake (sync: call through sync_to_async)."""
     raw = b"; ".join(v for k, v in scope.get("headers", []) if k == b"cookie")

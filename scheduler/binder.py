@@ -3,11 +3,15 @@ fails if the pod already has a node, so a pod is bound once, never twice), the
 Unschedulable condition, nominatedNodeName, preemption's evictions, and Events."""
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from cluster import admission, store
+from django.db import DatabaseError, transaction
+
+from cluster import admission, store, store_batch
 from cluster.errors import ApiError, Conflict, NotFound
 from cluster.objects import format_time
 from cluster.recorder import record
@@ -26,9 +30,9 @@ def _annotate(pod: dict, decision: dict | None) -> None:
         meta["annotations"] = annotations
 
 
-def bind(namespace: str, name: str, uid: str, node: str, decision: dict | None) -> dict:
-    """Bind, with the decision annotation in the same write. Raises Conflict if the pod
-    already has a node, is being deleted, or is another pod of the same name."""
+def _binding(name: str, uid: str, node: str, decision: dict | None):
+    """The conditional binding change: refused (Conflict) if the pod already has a node,
+    is being deleted, or is another pod of the same name."""
     def change(pod: dict) -> dict:
         m = pod.get("metadata") or {}
         current = (pod.get("spec") or {}).get("nodeName")
@@ -42,14 +46,72 @@ def bind(namespace: str, name: str, uid: str, node: str, decision: dict | None) 
         status = pod.setdefault("status", {})
         status.pop("nominatedNodeName", None)
         return admission.bind_pod(pod, node)
+    return change
 
-    return store.mutate("Pod", namespace, name, change, subresource="binding")
+
+def bind(namespace: str, name: str, uid: str, node: str, decision: dict | None) -> dict:
+    """Bind, with the decision annotation in the same write. Raises Conflict if the pod
+    already has a node, is being deleted, or is another pod of the same name."""
+    return store.mutate("Pod", namespace, name, _binding(name, uid, node, decision),
+                        subresource="binding")
 
 
-def scheduled_event(pod: dict, node: str) -> None:
+@dataclass
+class Binding:
+    """One pod's decision, waiting for its batch's transaction."""
+
+    key: str
+    pod: dict  # as read at the start of the batch
+    node: str
+    decision: dict | None
+    error: ApiError | None = None  # set when this pod's binding was refused
+
+
+def bind_many(bindings: list[Binding], events: bool = True) -> list[Binding]:
+    """Every binding (with its annotation) and every Scheduled Event in ONE transaction
+    of a few statements (cluster/store_batch.py). Each pod still gets the conditional
+    change `bind` makes, so a pod that already has a node (or was deleted) is refused
+    alone and the rest commit. Returns the refused ones, `error` set."""
+    changes = []
+    for b in bindings:
+        m = b.pod["metadata"]
+        changes.append((m["namespace"], m["name"],
+                        _binding(m["name"], m.get("uid", ""), b.node, b.decision)))
+    refused: list[Binding] = []
+    with transaction.atomic():
+        results = store_batch.mutate_many("Pod", changes, subresource="binding")
+        bound = []
+        for b, result in zip(bindings, results, strict=True):
+            if isinstance(result, ApiError):
+                b.error = result
+                refused.append(b)
+            else:
+                bound.append(scheduled_event_body(result, b.node))
+        if events and bound:
+            try:
+                with transaction.atomic():  # Events are best effort: never undo a binding
+                    store_batch.create_many("Event", bound)
+            except DatabaseError as exc:
+                log.warning("could not record %d Scheduled events: %s", len(bound), exc)
+    return refused
+
+
+def scheduled_event_body(pod: dict, node: str) -> dict:
+    """The Scheduled Event, named as cluster/recorder.py names events (object name and a
+    digest), so a later `record` of the same event folds into this one."""
     m = pod["metadata"]
-    record(pod, "Scheduled", f"Successfully assigned {m['namespace']}/{m['name']} to {node}",
-           component=COMPONENT)
+    message = f"Successfully assigned {m['namespace']}/{m['name']} to {node}"
+    digest = hashlib.sha1(f"{m.get('uid', '')}|Scheduled|{message}|{COMPONENT}".encode(),
+                          usedforsecurity=False).hexdigest()[:10]
+    now = format_time(datetime.now(UTC))
+    return {"apiVersion": "v1", "kind": "Event",
+            "metadata": {"name": f"{m['name'][:200]}.{digest}", "namespace": m["namespace"]},
+            "involvedObject": {"kind": "Pod", "apiVersion": "v1", "name": m["name"],
+                               "namespace": m["namespace"], "uid": m.get("uid", ""),
+                               "resourceVersion": m.get("resourceVersion", "")},
+            "reason": "Scheduled", "message": message, "type": "Normal",
+            "source": {"component": COMPONENT}, "count": 1, "firstTimestamp": now,
+            "lastTimestamp": now, "reportingComponent": COMPONENT, "reportingInstance": ""}
 
 
 def unschedulable(pod: dict, message: str, decision: dict | None,

@@ -61,10 +61,12 @@ def fit_error(total: int, verdicts: dict[str, Status]) -> str:
     return f"{head}: {', '.join(parts)}." if parts else f"{head}."
 
 
-def run_filters(profile: Profile, state: CycleState, pod: PodInfo, node: NodeInfo) -> Status:
-    for plugin in profile.filters:
+def run_filters(profile: Profile, state: CycleState, pod: PodInfo, node: NodeInfo,
+                filters: list | None = None) -> Status:
+    for plugin in profile.filters if filters is None else filters:
         status = plugin.filter(state, pod, node)
-        if not status.ok:
+        # `is SUCCESS` first: nearly every verdict is that one object, and this loop is hot.
+        if status is not SUCCESS and not status.ok:
             return status.by(plugin.name)
     return SUCCESS
 
@@ -85,6 +87,10 @@ def schedule(pod: PodInfo, snapshot, profile: Profile, *,
             return _finish(Result(pod, profile.name, None, fit_error(total, verdicts)),
                            started, explain, verdicts, [], {}, {}, {}, top,
                            {"total": total, "examined": 0})
+    # A filter that says every node passes for this pod (kube-scheduler's PreFilter Skip)
+    # is not asked, node after node.
+    active = [p for p in profile.filters
+              if not (hasattr(p, "filters_nothing") and p.filters_nothing(state, pod))]
     cacheable = cache is not None and all(
         node_local(p, state, pod, snapshot) for p in profile.plugins)
     key = class_key(pod, profile.name) if cacheable else ""
@@ -96,21 +102,21 @@ def schedule(pod: PodInfo, snapshot, profile: Profile, *,
     feasible: list[str] = []
     verdicts: dict[str, Status] = {}
     examined = hits = 0
-    for i in range(total):
+    nodes = snapshot.nodes
+    for name in names[start:] + names[:start]:
         if len(feasible) >= wanted:
             break
-        name = names[(start + i) % total]
-        node = snapshot.nodes[name]
+        node = nodes[name]
         examined += 1
         entry = entries.get(name)
         if entry is not None and entry[0] == node.generation:
             status = entry[1]
             hits += 1
         else:
-            status = run_filters(profile, state, pod, node)
+            status = run_filters(profile, state, pod, node, active)
             if cacheable:
                 entries[name] = [node.generation, status, None]
-        if status.ok:
+        if status is SUCCESS or status.ok:
             feasible.append(name)
         else:
             verdicts[name] = status
@@ -122,7 +128,7 @@ def schedule(pod: PodInfo, snapshot, profile: Profile, *,
         result = Result(pod, profile.name, None, fit_error(total, verdicts))
         for plugin in profile.post_filters:
             found = plugin.post_filter(state, pod, snapshot, verdicts,
-                                       lambda p, n: run_filters(profile, state, p, n))
+                                       lambda p, n: run_filters(profile, state, p, n, active))
             result.preemption = found
             if found.found:
                 break
@@ -132,29 +138,63 @@ def schedule(pod: PodInfo, snapshot, profile: Profile, *,
     for plugin in profile.plugins:
         if hasattr(plugin, "pre_score"):
             plugin.pre_score(state, pod, snapshot)
-    raw: dict[str, dict[str, int]] = {p.name: {} for p, _ in profile.scorers}
+    # A plugin that says it scores nothing for this pod (kube-scheduler's PreScore Skip)
+    # gets 0 on every node without being asked: exactly what it would have returned.
+    scorers = [p for p, _ in profile.scorers
+               if not (hasattr(p, "scores_nothing") and p.scores_nothing(state, pod))]
+    rows: list[tuple[int, ...]] = []
     for name in feasible:
         entry = entries.get(name) if cacheable else None
         values = entry[2] if entry is not None else None
         if values is None:
             node = snapshot.nodes[name]
-            values = {p.name: p.score(state, pod, node) for p, _ in profile.scorers}
+            values = tuple([p.score(state, pod, node) for p in scorers])
             if entry is not None:
                 entry[2] = values
-        for plugin_name, value in values.items():
-            raw[plugin_name][name] = value
-    normalized = {name: dict(scores) for name, scores in raw.items()}
+        rows.append(values)
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in scorers]
+    raw: dict[str, dict[str, int]] = {}
+    normalized: dict[str, dict[str, int]] = {}
     weights = {}
+    totals = dict.fromkeys(feasible, 0)
     for plugin, weight in profile.scorers:
         weights[plugin.name] = weight
-        if Profile.normalizes(plugin):
-            plugin.normalize(state, pod, normalized[plugin.name])
-    totals = {n: sum(w * normalized[p][n] for p, w in weights.items()) for n in feasible}
+        if plugin in scorers:
+            raw[plugin.name] = dict(zip(feasible, columns[scorers.index(plugin)],
+                                        strict=True))
+            normalized[plugin.name] = scores = dict(raw[plugin.name])
+            if plugin.name in profile.normalizing:
+                plugin.normalize(state, pod, scores)
+            for n, value in scores.items():
+                totals[n] += weight * value
+            continue
+        # Skipped: 0 everywhere, so normalising gives one value for every node; work it
+        # out on one node and spread it, rather than building dicts of zeros.
+        raw[plugin.name] = {}  # the explanation reads a missing node as 0
+        one = {feasible[0]: 0}
+        if plugin.name in profile.normalizing:
+            plugin.normalize(state, pod, one)
+        normalized[plugin.name] = _Same(one[feasible[0]])
+        if one[feasible[0]]:
+            for n in feasible:
+                totals[n] += weight * one[feasible[0]]
     # Ties go to the smallest node name: deterministic, so tests and lessons repeat.
-    best = min(feasible, key=lambda n: (-totals[n], n))
+    high = max(totals.values())
+    best = min(n for n in feasible if totals[n] == high)
     result = Result(pod, profile.name, best)
     return _finish(result, started, explain, verdicts, feasible, totals, raw, normalized,
                    top, how, weights)
+
+
+class _Same(dict):
+    """A skipped plugin's normalised scores: the same value for every node."""
+
+    def __init__(self, value: int) -> None:
+        super().__init__()
+        self.value = value
+
+    def get(self, key: str, default: int | None = None) -> int:
+        return self.value
 
 
 def _finish(result: Result, started: float, explain: bool, verdicts: dict[str, Status],

@@ -26,7 +26,8 @@ def decision(result, verdicts: dict[str, Status], feasible: list[str],
              how: dict, top: int) -> dict:
     pod = result.pod
     rejections = Counter(r for s in verdicts.values() for r in s.reasons)
-    ranked = sorted(feasible, key=lambda n: (-totals.get(n, 0), n))[:top]
+    # Highest total first, ties by name: two C-level sorts (the second is stable).
+    ranked = sorted(sorted(feasible), key=totals.__getitem__, reverse=True)[:top]
     scores = [{"node": n, "total": totals.get(n, 0), "plugins": {
         p: {"raw": raw[p].get(n, 0), "normalized": normalized[p].get(n, 0), "weight": w,
             "weighted": w * normalized[p].get(n, 0)} for p, w in weights.items()}}

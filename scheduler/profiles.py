@@ -48,6 +48,7 @@ class Profile:
     filters: list[Any] = field(init=False)
     post_filters: list[Any] = field(init=False)
     scorers: list[tuple[Any, int]] = field(init=False)
+    normalizing: set[str] = field(init=False)  # isinstance on a Protocol is slow: once
 
     def __post_init__(self) -> None:
         by_name = {p.name: p for p in self.plugins}
@@ -57,6 +58,7 @@ class Profile:
         self.post_filters = [p for p in self.plugins if isinstance(p, PostFilterPlugin)]
         self.scorers = [(by_name[n], w) for n, w in self.weights.items()
                         if n in by_name and isinstance(by_name[n], ScorePlugin)]
+        self.normalizing = {p.name for p, _ in self.scorers if self.normalizes(p)}
 
     @staticmethod
     def normalizes(plugin: Any) -> bool:

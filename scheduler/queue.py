@@ -65,6 +65,20 @@ redis.call('ZREM', active, first[1]); redis.call('ZADD', inflight, now, first[1]
 return key_of(first[1])
 """
 
+# Up to ARGV[2] ready pods at once (a scheduling batch), all marked in flight.
+_POP_MANY = _LIB + """
+local now = tonumber(ARGV[1])
+for _, m in ipairs(redis.call('ZRANGEBYSCORE', backoff, '-inf', now)) do
+  redis.call('ZREM', backoff, m); redis.call('ZADD', active, -prio(m), m)
+end
+local out = {}
+for _, m in ipairs(redis.call('ZRANGE', active, 0, tonumber(ARGV[2]) - 1)) do
+  redis.call('ZREM', active, m); redis.call('ZADD', inflight, now, m)
+  out[#out + 1] = key_of(m)
+end
+return out
+"""
+
 _DONE = _LIB + """
 local m = redis.call('HGET', members, ARGV[1])
 if m then drop(m) end
@@ -130,9 +144,26 @@ def pop(now: float | None = None) -> str | None:
     return found.decode() if isinstance(found, bytes) else found
 
 
+def pop_many(limit: int, now: float | None = None) -> list[str]:
+    """Up to `limit` ready pods' keys in queue order, all marked in flight (one round trip)."""
+    found = _run(_POP_MANY, now or time.time(), max(1, int(limit))) or []
+    return [k.decode() if isinstance(k, bytes) else k for k in found]  # type: ignore[union-attr]
+
+
 def done(key: str) -> None:
     """Forget a pod: bound, gone, or not ours."""
     _run(_DONE, key)
+
+
+def done_many(keys: list[str]) -> None:
+    """`done` for a whole batch in one pipelined round trip."""
+    if not keys:
+        return
+    pipe = client().pipeline(transaction=False)
+    script = _script(_DONE)
+    for key in keys:
+        script(keys=KEYS, args=[key], client=pipe)
+    pipe.execute()
 
 
 def park(key: str, now: float | None = None) -> None:

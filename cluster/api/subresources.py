@@ -4,12 +4,12 @@ from __future__ import annotations
 import copy
 from typing import TYPE_CHECKING
 
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 
 from cluster import admission, auth, store
 from cluster.api import handlers
-from cluster.api.http import object_response
-from cluster.errors import BadRequest, Conflict, MethodNotAllowed, NotFound
+from cluster.api.http import object_response, query_bool, query_int
+from cluster.errors import BadRequest, Conflict, MethodNotAllowed
 from cluster.objects import meta
 from cluster.selectors import label_selector_from_dict
 
@@ -132,10 +132,23 @@ def _bind(req: ApiRequest) -> HttpResponse:
 
 
 def _log(req: ApiRequest) -> HttpResponse:
+    """pods/log from the local Docker engine; `follow=true` streams until the container
+    stops (gunicorn's threads stream it, nginx does not buffer it)."""
+    from cluster.kubelet import logs
+
     t = req.target
-    pod = store.get("Pod", t.namespace, t.name)
-    if not (pod.get("spec") or {}).get("nodeName"):
-        raise BadRequest(f'pod "{t.name}" is not yet scheduled to a node; there are no logs '
-                         "yet")
-    raise NotFound(f'logs of pod "{t.name}" are not available: no kubelet serves node '
-                   f'"{pod["spec"]["nodeName"]}"', kind="pods", name=t.name)
+    opts = logs.LogOptions(
+        container=req.params.get("container", ""),
+        tail_lines=query_int(req.params, "tailLines"),
+        follow=query_bool(req.params.get("follow")),
+        timestamps=query_bool(req.params.get("timestamps")),
+        previous=query_bool(req.params.get("previous")),
+        since_seconds=query_int(req.params, "sinceSeconds"),
+        limit_bytes=query_int(req.params, "limitBytes"))
+    chunks = logs.open_logs(t.namespace, t.name, opts, client_socket=req.client_socket)
+    if not opts.follow:
+        return HttpResponse(b"".join(chunks), content_type="text/plain")
+    response = StreamingHttpResponse(chunks, content_type="text/plain")
+    response["X-Accel-Buffering"] = "no"
+    response["Cache-Control"] = "no-cache"
+    return response

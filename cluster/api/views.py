@@ -40,6 +40,9 @@ class ApiRequest:
     accept: str
     content_type: str
     raw_body: bytes
+    # The client's socket under gunicorn, so a long stream (logs -f) can notice that
+    # its reader left even while it has nothing to send.
+    client_socket: Any = None
 
     @property
     def dry_run(self) -> bool:
@@ -112,7 +115,8 @@ def _dispatch(request: HttpRequest, group: str, version: str, rest: str) -> Http
         raise RequestEntityTooLarge("the request body is larger than 3 MiB")
     req = ApiRequest(principal, target, method, request.GET,
                      request.headers.get("Accept", ""), request.content_type or "",
-                     request.body if method in ("POST", "PUT", "PATCH", "DELETE") else b"")
+                     request.body if method in ("POST", "PUT", "PATCH", "DELETE") else b"",
+                     request.META.get("gunicorn.socket"))
     if target.subresource:
         return subresources.serve(req)
     verb = _VERBS.get((method, target.is_collection))

@@ -1,9 +1,7 @@
 """`?watch=1`: a chunked stream of JSON events, one per line, served by the ASGI server.
 
-Events come from the store's Redis channel; each carries its global revision,
-and revisions have no gaps, so a stream that sees a jump fetches the missing
-ones from the watch-event table before going on. That keeps every stream in
-revision order even when publishers race or one dies after committing.
+Events are read in revision order, gaps filled from the watch-event table, by
+cluster/eventstream.py (the dashboard's socket uses the same reader).
 """
 from __future__ import annotations
 
@@ -24,7 +22,7 @@ from cluster.api import render
 from cluster.api.http import TABLE_TYPE, query_bool, wants_table
 from cluster.api.routing import resolve
 from cluster.errors import ApiError, BadRequest, Gone
-from cluster.models import Revision, WatchEvent
+from cluster.eventstream import POLL_SECONDS, Compacted, Event, OrderedEvents, revision_state
 from cluster.objects import dumps
 from cluster.resources import Resource
 from cluster.selectors import (
@@ -37,7 +35,6 @@ from cluster.selectors import (
 
 log = logging.getLogger(__name__)
 BOOKMARK_SECONDS = 10.0
-POLL_SECONDS = 2.0  # re-check the table now and then, in case a publish was lost
 MAX_TIMEOUT = 3600
 
 
@@ -102,28 +99,27 @@ def parse_spec(path: str, params: dict[str, str], accept: str,
                      query_bool(params.get("allowWatchBookmarks")), wants_table(accept))
 
 
-def _revision_state() -> tuple[int, int]:
-    row = Revision.objects.filter(id=1).values_list("value", "compacted").first()
-    return (int(row[0]), int(row[1])) if row else (0, 0)
-
-
-def _events_between(kind: str, after: int, upto: int) -> list[tuple[int, str, str]]:
-    return list(WatchEvent.objects.filter(kind=kind, revision__gt=after, revision__lte=upto)
-                .order_by("revision").values_list("revision", "type", "body"))
-
-
 def _too_old(since: int, compacted: int) -> str:
     return dumps({"type": "ERROR", "object": Gone(
         f"too old resource version: {since} ({compacted})").status()}) + "\n"
 
 
 class EventStream:
-    """The lines of one watch: initial objects or catch-up, then live events."""
+    """The lines of one watch: initial objects or catch-up, then live events.
+
+    Ordering and gap-filling live in cluster/eventstream.py (shared with the dashboard);
+    this class adds what is particular to a watch: selectors, "stopped matching" as
+    DELETED, Table rendering and bookmarks.
+    """
 
     def __init__(self, spec: WatchSpec, stop: asyncio.Event | None = None) -> None:
         self.spec = spec
-        self.last = 0
+        self.events = OrderedEvents((spec.resource.kind,))
         self.stop = stop or asyncio.Event()  # set when the client has gone away
+
+    @property
+    def last(self) -> int:
+        return self.events.last
 
     def _line(self, event_type: str, obj: dict) -> str | None:
         spec = self.spec
@@ -143,21 +139,16 @@ class EventStream:
             obj = render.table(spec.resource, [obj], m.get("resourceVersion", ""))
         return dumps({"type": event_type, "object": obj}) + "\n"
 
-    async def _catch_up(self, upto: int) -> AsyncIterator[str]:
-        rows = await sync_to_async(_events_between)(self.spec.resource.kind, self.last, upto)
-        for _rev, event_type, body in rows:
-            line = self._line(event_type, json.loads(body))
-            if line:
-                yield line
-        self.last = max(self.last, upto)
+    def _lines(self, events: list[Event]) -> list[str]:
+        return [line for e in events if (line := self._line(e.type, e.obj))]
 
     async def lines(self, pubsub) -> AsyncIterator[str]:
         spec = self.spec
-        current, compacted = await sync_to_async(_revision_state)()
+        current, compacted = await sync_to_async(revision_state)()
         if spec.since is None:
             result = await sync_to_async(store.list_objects)(
                 spec.resource.kind, spec.namespace or None, spec.labels, spec.fields)
-            self.last = result.resource_version
+            self.events.last = result.resource_version
             for item in result.items:
                 line = self._line("ADDED", json.loads(item))
                 if line:
@@ -166,8 +157,8 @@ class EventStream:
             if spec.since < compacted:
                 yield _too_old(spec.since, compacted)
                 return
-            self.last = spec.since
-        async for line in self._catch_up(max(current, self.last)):
+            self.events.last = spec.since
+        for line in self._lines(await self.events.catch_up(max(current, self.last))):
             yield line
         deadline = time.monotonic() + spec.timeout
         next_bookmark = time.monotonic() + BOOKMARK_SECONDS
@@ -176,35 +167,22 @@ class EventStream:
             msg = await pubsub.get_message(ignore_subscribe_messages=True,
                                            timeout=min(1.0, max(0.01, deadline - now)))
             if msg is not None:
-                async for line in self._on_message(msg["data"]):
+                for line in self._lines(await self.events.on_message(msg["data"])):
                     yield line
             elif time.monotonic() >= next_poll:
                 next_poll = time.monotonic() + POLL_SECONDS
-                current, compacted = await sync_to_async(_revision_state)()
-                if self.last < compacted:
-                    yield _too_old(self.last, compacted)
+                try:
+                    missed = await self.events.check_table()
+                except Compacted as gone:
+                    yield _too_old(gone.since, gone.compacted)
                     return
-                async for line in self._catch_up(current):
+                for line in self._lines(missed):
                     yield line
             if spec.bookmarks and not spec.table and time.monotonic() >= next_bookmark:
                 next_bookmark = time.monotonic() + BOOKMARK_SECONDS
                 yield dumps({"type": "BOOKMARK", "object": {
                     "kind": spec.resource.kind, "apiVersion": spec.resource.api_version,
                     "metadata": {"resourceVersion": str(self.last)}}}) + "\n"
-
-    async def _on_message(self, data: bytes) -> AsyncIterator[str]:
-        event = json.loads(data)
-        rev = int(event["rev"])
-        if rev <= self.last:
-            return
-        if rev > self.last + 1:  # a gap: earlier revisions are in the table by now
-            async for line in self._catch_up(rev - 1):
-                yield line
-        self.last = rev
-        if event["kind"] == self.spec.resource.kind:
-            line = self._line(event["type"], event["object"])
-            if line:
-                yield line
 
 
 async def watch_app(scope: dict, receive, send) -> None:

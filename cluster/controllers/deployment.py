@@ -12,6 +12,8 @@ import copy
 import json
 from datetime import datetime
 
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from cluster import store
@@ -78,11 +80,17 @@ def _st(rs: dict | None, field: str) -> int:
 
 
 def _owned_replicasets(d: dict) -> list[dict]:
+    """Its ReplicaSets not being deleted. The database picks them by the owner column
+    as text (each hit checked exactly): with 100 Deployments in a namespace, parsing
+    every ReplicaSet on every reconcile was most of the reconcile."""
     uid = d["metadata"]["uid"]
-    rows = ReplicaSet.objects.filter(namespace=d["metadata"]["namespace"]) \
-        .values_list("owner_uids", "body")
-    return [json.loads(body) for owners, body in rows if uid in (owners or [])
-            and not json.loads(body)["metadata"].get("deletionTimestamp")]
+    rows = ReplicaSet.objects.filter(namespace=d["metadata"]["namespace"],
+                                     deletion_timestamp__isnull=True) \
+        .annotate(owners_text=Cast("owner_uids", TextField())) \
+        .filter(owners_text__contains=uid).values_list("body", flat=True)
+    return [rs for rs in map(json.loads, rows)
+            if any(isinstance(o, dict) and o.get("uid") == uid
+                   for o in rs["metadata"].get("ownerReferences") or [])]
 
 
 def _create_new(d: dict, thash: str, rss: list[dict], olds: list[dict]) -> dict:

@@ -1,7 +1,8 @@
 """Pod → the other keys that care about it, found with a query (routes may not query).
 
-A pod's change can alter the Endpoints of the Services in its namespace, and an
-orphan pod may be adopted by a ReplicaSet whose selector matches it.
+Two kinds of key (see `routes._pod_keys`): `namespace/` — some pod there changed in a
+way that can alter Endpoints, so queue every Service with a selector; `namespace/name`
+— an orphan pod that a ReplicaSet whose selector matches it may adopt.
 """
 from __future__ import annotations
 
@@ -17,29 +18,36 @@ from cluster.selectors import SelectorError, label_selector_from_dict
 
 def reconcile(key: str) -> runtime.Outcome:
     namespace, name = split(key)
-    keys: list[tuple[str, str]] = []
-    # Every Service with a selector: the pod may have left one (labels changed, deleted)
-    # as well as joined one; an unchanged Endpoints costs no write.
-    for svc_name, body in Service.objects.filter(namespace=namespace) \
-            .values_list("name", "body"):
-        if (json.loads(body).get("spec") or {}).get("selector"):
-            keys.append(("endpoints", ns_key(namespace, svc_name)))
-    try:
-        pod = store.get("Pod", namespace, name)
-    except NotFound:
-        pod = None
-    if pod is not None and not podutil.controller_ref(pod) and \
-            not pod["metadata"].get("deletionTimestamp"):
-        labels = pod["metadata"].get("labels") or {}
-        for rs_name, body in ReplicaSet.objects.filter(namespace=namespace) \
-                .values_list("name", "body"):
-            try:
-                selector = label_selector_from_dict((json.loads(body).get("spec") or {})
-                                                    .get("selector"))
-            except SelectorError:
-                continue
-            if not selector.empty and selector.matches(labels):
-                keys.append(("replicaset", ns_key(namespace, rs_name)))
+    keys = _adopters(namespace, name) if name else _services(namespace)
     queued = runtime.enqueue_many(keys)
     return runtime.Outcome(observed=len(keys), actions=[f"queued {queued} keys"] if queued
                            else [])
+
+
+def _services(namespace: str) -> list[tuple[str, str]]:
+    # Every Service with a selector: a pod may have left one (labels changed, deleted)
+    # as well as joined one; an unchanged Endpoints costs no write.
+    return [("endpoints", ns_key(namespace, svc_name)) for svc_name, body in
+            Service.objects.filter(namespace=namespace).values_list("name", "body")
+            if (json.loads(body).get("spec") or {}).get("selector")]
+
+
+def _adopters(namespace: str, name: str) -> list[tuple[str, str]]:
+    try:
+        pod = store.get("Pod", namespace, name)
+    except NotFound:
+        return []
+    if podutil.controller_ref(pod) or pod["metadata"].get("deletionTimestamp"):
+        return []
+    labels = pod["metadata"].get("labels") or {}
+    keys = []
+    for rs_name, body in ReplicaSet.objects.filter(namespace=namespace) \
+            .values_list("name", "body"):
+        try:
+            selector = label_selector_from_dict((json.loads(body).get("spec") or {})
+                                                .get("selector"))
+        except SelectorError:
+            continue
+        if not selector.empty and selector.matches(labels):
+            keys.append(("replicaset", ns_key(namespace, rs_name)))
+    return keys

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import copy
 from datetime import datetime
+from functools import partial
 
 from django.utils import timezone
 
 from cluster import store
-from cluster.controllers import podutil, runtime
+from cluster.controllers import podutil, runtime, switches
 from cluster.controllers import settings as cs
 from cluster.controllers.keys import split
 from cluster.errors import AlreadyExists, ApiError, Conflict, NotFound
+from cluster.kubelet.batch import DEFAULT_BATCH, run_batch
 from cluster.objects import parse_time
 from cluster.recorder import record
 from cluster.selectors import SelectorError, label_selector_from_dict
@@ -110,25 +112,53 @@ def pod_from_template(owner: dict, template: dict, generate_name: str) -> dict:
 
 
 def _create(rs: dict, count: int) -> tuple[list[dict], str | None]:
+    """Create `count` pods in slow-start batches (1, 2, 4, ... up to SLOW_START_MAX), as
+    Kubernetes does: a template that cannot be admitted fails once, not `count` times,
+    and a healthy one soon goes hundreds of pods per batch. Each batch is written by
+    `run_batch` (one commit per DEFAULT_BATCH writes) and recorded as one Event.
+    With the classroom delay on, batches stay at one pod so each create can be watched."""
     template = (rs.get("spec") or {}).get("template") or {}
+    generate = f"{rs['metadata']['name']}-"
     made: list[dict] = []
-    for _ in range(count):
-        runtime.pace("create pod")
-        pod = pod_from_template(rs, template, f"{rs['metadata']['name']}-")
-        try:
-            created = store.create("Pod", pod)
-        except AlreadyExists:
-            continue  # a generated name collided; the next reconcile makes up the count
-        except ApiError as exc:
-            if isinstance(exc, runtime.RETRYABLE):
-                raise
-            record(rs, "FailedCreate", f"Error creating: {exc.message}",
+    size, left = 1, count
+    errors: list[ApiError] = []
+
+    def note(_op, exc: ApiError) -> None:
+        errors.append(exc)
+    while left > 0:
+        n = min(size, left)
+        left -= n
+        runtime.pace(f"create {n} pod{'s' if n > 1 else ''}")
+        errors.clear()
+        ops = [partial(store.create, "Pod", pod_from_template(rs, template, generate))
+               for _ in range(n)]
+        batch = [p for p in run_batch(ops, size=min(n, DEFAULT_BATCH), on_error=note)
+                 if p is not None]
+        made += batch
+        if batch:
+            record(rs, "SuccessfulCreate", _names_message("Created", batch),
+                   component=COMPONENT)
+        # A generated name that collided is made up by the next reconcile.
+        failed = next((e for e in errors if not isinstance(e, AlreadyExists)), None)
+        if failed is not None:
+            if isinstance(failed, runtime.RETRYABLE):
+                raise failed
+            record(rs, "FailedCreate", f"Error creating: {failed.message}",
                    event_type="Warning", component=COMPONENT)
-            return made, exc.message
-        made.append(created)
-        record(rs, "SuccessfulCreate", f"Created pod: {created['metadata']['name']}",
-               component=COMPONENT)
+            return made, failed.message
+        if switches.current().delay_seconds <= 0:
+            size = min(size * 2, cs.SLOW_START_MAX)
     return made, None
+
+
+def _names_message(verb: str, pods: list[dict], shown: int = 5) -> str:
+    """`Created pod: web-x` for one pod, `Created 64 pods: web-a, ... (+59 more)` for many:
+    one Event per batch instead of one per pod, which doubled the store writes."""
+    names = [p["metadata"]["name"] for p in pods]
+    if len(names) == 1:
+        return f"{verb} pod: {names[0]}"
+    more = f" (+{len(names) - shown} more)" if len(names) > shown else ""
+    return f"{verb} {len(names)} pods: {', '.join(names[:shown])}{more}"
 
 
 def deletion_rank(pod: dict) -> tuple:
@@ -150,16 +180,22 @@ def deletion_rank(pod: dict) -> tuple:
 
 def _delete_surplus(rs: dict, active: list[dict], surplus: int) -> list[dict]:
     ranked = sorted(active, key=deletion_rank)
-    doomed, kept = ranked[:min(surplus, cs.BURST_PODS)], ranked[min(surplus, cs.BURST_PODS):]
-    for pod in doomed:
-        pname = pod["metadata"]["name"]
-        runtime.pace(f"delete pod {pname}")
-        try:
-            store.delete("Pod", pod["metadata"]["namespace"], pname,
-                         precondition_uid=pod["metadata"]["uid"])
-        except (NotFound, Conflict):
-            pass  # already gone, or replaced by a pod of the same name
-        record(rs, "SuccessfulDelete", f"Deleted pod: {pname}", component=COMPONENT)
+    cut = min(surplus, cs.BURST_PODS)
+    doomed, kept = ranked[:cut], ranked[cut:]
+    if switches.current().delay_seconds > 0:
+        for pod in doomed:  # slow motion: one visible step per pod
+            runtime.pace(f"delete pod {pod['metadata']['name']}")
+    else:
+        runtime.pace(f"delete {len(doomed)} pod{'s' if len(doomed) > 1 else ''}")
+
+    def delete_op(pod: dict):
+        m = pod["metadata"]
+        return partial(store.delete, "Pod", m["namespace"], m["name"],
+                       precondition_uid=m["uid"])
+    # NotFound / Conflict: already gone, or replaced by a pod of the same name.
+    run_batch([delete_op(p) for p in doomed], on_error=lambda _op, _exc: None)
+    if doomed:
+        record(rs, "SuccessfulDelete", _names_message("Deleted", doomed), component=COMPONENT)
     return kept
 
 

@@ -29,8 +29,8 @@ def keys_for(event: StoreEvent) -> list[tuple[str, str]]:
         controller = _OWNER_CONTROLLERS.get((kind, owner.get("kind")))
         if controller and owner.get("name"):
             keys.append((controller, ns_key(ns, owner["name"])))
-    if kind == "Pod" and _pod_matters(event):
-        keys.append(("podfanout", ns_key(ns, name)))
+    if kind == "Pod":
+        keys.extend(_pod_keys(event))
     elif kind == "ReplicaSet":
         keys.append(("replicaset", ns_key(ns, name)))
     elif kind == "Deployment":
@@ -41,7 +41,10 @@ def keys_for(event: StoreEvent) -> list[tuple[str, str]]:
         keys.append(("endpoints", ns_key(ns, name)))  # someone edited or deleted ours
     elif kind == "Namespace" and m.get("deletionTimestamp"):
         keys.append(("namespace", name))
-    elif kind == "Node" or (kind == "Lease" and ns == "kube-node-lease"):
+    elif kind == "Node":
+        # Not Leases: every node renews every few seconds, and a renewal changes nothing
+        # unless the node had gone Unknown, which the monitor (every NODE_MONITOR_SECONDS)
+        # notices, as Kubernetes' node lifecycle controller polls rather than watches.
         keys.append(("nodelifecycle", name))
     keys.extend(_gc_keys(event, m))
     return keys
@@ -52,15 +55,26 @@ _OWNER_CONTROLLERS = {("Pod", "ReplicaSet"): "replicaset",
                       ("ReplicaSet", "Deployment"): "deployment"}
 
 
-def _pod_matters(event: StoreEvent) -> bool:
-    """Pod changes that can change a Service's Endpoints or make an orphan adoptable.
-    A pod without an IP is in no Endpoints, which spares a query per pod created."""
+def _pod_keys(event: StoreEvent) -> list[tuple[str, str]]:
+    """`podfanout` keys: `ns/name` when an orphan may be adopted (the ReplicaSets must be
+    searched), `ns/` when the pod may change its namespace's Endpoints. The latter is one
+    key per namespace, so a burst of 1,000 pods starting costs a few Service scans, not
+    1,000 (the queued key absorbs the events that arrive while it waits)."""
+    new, old = event.object, event.old or {}
+    keys = []
+    if event.type != "DELETED" and not _controller_of(new) and (
+            event.type == "ADDED" or _controller_of(old) or _labels(new) != _labels(old)):
+        keys.append(("podfanout", ns_key(event.namespace, event.name)))
+    if _endpoints_may_change(event):
+        keys.append(("podfanout", ns_key(event.namespace, "")))
+    return keys
+
+
+def _endpoints_may_change(event: StoreEvent) -> bool:
+    """A pod without an IP is in no Endpoints, which spares a scan per pod created."""
     new, old = event.object, event.old or {}
     if event.type == "DELETED":
         return bool(_ip(new))
-    if not _controller_of(new) and (event.type == "ADDED" or _controller_of(old)
-                                    or _labels(new) != _labels(old)):
-        return True
     if not (_ip(new) or _ip(old)):
         return False
     return _endpoint_view(new) != _endpoint_view(old) or _labels(new) != _labels(old)

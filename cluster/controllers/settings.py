@@ -23,8 +23,10 @@ QUEUED_MARK_SECONDS = env_int("KUBELAB_CONTROLLERS_QUEUED_SECONDS", 30, minimum=
 BACKOFF_BASE_SECONDS = env_float("KUBELAB_CONTROLLERS_BACKOFF_BASE", 0.05)
 BACKOFF_MAX_SECONDS = env_float("KUBELAB_CONTROLLERS_BACKOFF_MAX", 30.0)
 # Pods a ReplicaSet creates or deletes in one reconcile; the rest follow in the next one,
-# so one huge ReplicaSet does not starve the others.
-BURST_PODS = env_int("KUBELAB_CONTROLLERS_BURST", 200, minimum=1)
+# so one huge ReplicaSet does not starve the others (Kubernetes' burstReplicas: 500).
+BURST_PODS = env_int("KUBELAB_CONTROLLERS_BURST", 500, minimum=1)
+# Pod creates go in slow-start batches 1, 2, 4, ... up to this many pods per batch.
+SLOW_START_MAX = env_int("KUBELAB_CONTROLLERS_SLOW_START_MAX", 500, minimum=1)
 # How long the run-time switches are cached before the ConfigMap is read again.
 SWITCHES_CACHE_SECONDS = env_float("KUBELAB_CONTROLLERS_SWITCHES_CACHE", 1.0)
 SWITCHES_NAMESPACE = "kube-system"

@@ -1,6 +1,7 @@
 """The single table of cluster processes, built from a ClusterConfig."""
 from __future__ import annotations
 
+import signal
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +20,8 @@ class ProcessSpec:
     argv: list[str]
     env: dict[str, str] = field(default_factory=dict)
     cwd: Path | None = None
+    # Sent if the supervisor dies without stopping it (see proctree.die_with_parent).
+    death_signal: int = signal.SIGKILL
 
 
 def _celery_worker(cfg: ClusterConfig, queue: str) -> list[str]:
@@ -59,14 +62,21 @@ def core_processes(cfg: ClusterConfig) -> list[ProcessSpec]:
             "-s", str(cfg.var_dir / "celerybeat-schedule"),
         ]),
     ]
-    return [ProcessSpec(name, argv, cfg.env, cfg.base_dir) for name, argv in argvs]
+    return [ProcessSpec(name, argv, cfg.env, cfg.base_dir,
+                        signal.SIGTERM if name == "nginx" else signal.SIGKILL)
+            for name, argv in argvs]
 
 
 def docker_node_processes(cfg: ClusterConfig) -> list[ProcessSpec]:
-    """One Docker kubelet (Celery worker on `node.node-N` + agent) per KUBELAB_NODES."""
-    return [ProcessSpec(f"kubelet-node-{i}",
-                        [cfg.python, "manage.py", "kubelet", f"node-{i}"], cfg.env, cfg.base_dir)
-            for i in range(1, cfg.nodes + 1)]
+    """One Docker kubelet (Celery worker on `node.node-N` + agent) per KUBELAB_NODES, and
+    one kube-proxy for them all: every node is this host, so one set of NodePorts."""
+    procs = [ProcessSpec(f"kubelet-node-{i}",
+                         [cfg.python, "manage.py", "kubelet", f"node-{i}"], cfg.env, cfg.base_dir)
+             for i in range(1, cfg.nodes + 1)]
+    if procs:
+        procs.append(ProcessSpec("proxy", [cfg.python, "manage.py", "proxy"], cfg.env,
+                                 cfg.base_dir))
+    return procs
 
 
 def node_processes(cfg: ClusterConfig) -> list[ProcessSpec]:

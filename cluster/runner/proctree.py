@@ -15,15 +15,21 @@ PROC = Path("/proc")
 _PR_SET_PDEATHSIG = 1
 
 
-def die_with_parent() -> None:
-    """A Popen preexec_fn: the child gets SIGTERM when its parent dies, even by SIGKILL.
+def die_with_parent(sig: int = signal.SIGKILL):
+    """A Popen preexec_fn: the child gets `sig` when its parent dies, even by SIGKILL.
 
+    SIGKILL by default: an orphaned Celery worker answers SIGTERM with a warm shutdown
+    that can wait forever, meanwhile taking tasks from whoever reuses its Redis DB; and
+    every process here is built to be killed and restarted without losing work. nginx
+    gets SIGTERM instead, since a killed master leaves its workers holding the port.
     (Linux ties this to the thread that forked: start children from a long-lived thread.)
     """
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
-    except (OSError, AttributeError):
-        pass  # not Linux: the normal stop path still applies
+    def preexec() -> None:
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, sig)
+        except (OSError, AttributeError):
+            pass  # not Linux: the normal stop path still applies
+    return preexec
 
 
 @dataclass(frozen=True)

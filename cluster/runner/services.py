@@ -73,7 +73,7 @@ def _spawn(argv: list[str], logfile: Path) -> subprocess.Popen:
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # a terminal's Ctrl-C is ours to handle, not theirs
-            preexec_fn=die_with_parent,
+            preexec_fn=die_with_parent(signal.SIGTERM),  # daemons stop cleanly
         )
 
 

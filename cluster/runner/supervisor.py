@@ -85,7 +85,7 @@ class Supervisor:
             errors="replace",
             bufsize=1,
             start_new_session=True,
-            preexec_fn=die_with_parent,
+            preexec_fn=die_with_parent(spec.death_signal),
         )
         reader = threading.Thread(
             target=self._pump, args=(spec.name, proc.stdout), name=f"out-{spec.name}", daemon=True

@@ -82,6 +82,12 @@ class InterPodAffinity:
         return not st.affinity and not snapshot.zone_anti and all(
             t.key == HOSTNAME for t in st.anti + [t for t, _ in st.preferred])
 
+    def filters_nothing(self, state: CycleState, pod: PodInfo) -> bool:
+        """No required terms, and no existing pod's anti-affinity selects this pod: every
+        node passes, so the cycle skips this filter."""
+        st: _State = state[self.name]
+        return not st.affinity and not st.anti and not st.forbidden
+
     def filter(self, state: CycleState, pod: PodInfo, node: NodeInfo) -> Status:
         st: _State = state[self.name]
         for key, value in st.forbidden:
@@ -98,6 +104,10 @@ class InterPodAffinity:
             if term.key in node.labels and _count(term, pod, node, st.counts) > 0:
                 return unschedulable(ANTI)
         return SUCCESS
+
+    def scores_nothing(self, state: CycleState, pod: PodInfo) -> bool:
+        """No preferred terms: the raw score is 0 on every node (the cycle skips us)."""
+        return not state[self.name].preferred
 
     def score(self, state: CycleState, pod: PodInfo, node: NodeInfo) -> int:
         st: _State = state[self.name]

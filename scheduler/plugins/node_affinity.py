@@ -65,8 +65,20 @@ def required_matches(pod: PodInfo, node: NodeInfo) -> bool:
 class NodeAffinity:
     name = "NodeAffinity"
 
+    def filters_nothing(self, state: CycleState, pod: PodInfo) -> bool:
+        """No nodeSelector and no required terms: every node passes, so the cycle skips
+        this filter."""
+        required = (pod.affinity.get("nodeAffinity") or {}).get(
+            "requiredDuringSchedulingIgnoredDuringExecution")
+        return not pod.spec.get("nodeSelector") and required is None
+
     def filter(self, state: CycleState, pod: PodInfo, node: NodeInfo) -> Status:
         return SUCCESS if required_matches(pod, node) else unresolvable(REASON)
+
+    def scores_nothing(self, state: CycleState, pod: PodInfo) -> bool:
+        """No preferred terms: the raw score is 0 on every node (the cycle skips us)."""
+        return not (pod.affinity.get("nodeAffinity") or {}).get(
+            "preferredDuringSchedulingIgnoredDuringExecution")
 
     def score(self, state: CycleState, pod: PodInfo, node: NodeInfo) -> int:
         preferred = ((pod.affinity.get("nodeAffinity") or {})

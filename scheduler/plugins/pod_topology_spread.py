@@ -77,6 +77,10 @@ class PodTopologySpread:
     def node_local(self, state: CycleState, pod: PodInfo, snapshot) -> bool:
         return not state[self.name]
 
+    def filters_nothing(self, state: CycleState, pod: PodInfo) -> bool:
+        """No hard constraint: every node passes, so the cycle skips this filter."""
+        return not any(c.hard for c in state[self.name])
+
     def filter(self, state: CycleState, pod: PodInfo, node: NodeInfo) -> Status:
         for c in state[self.name]:
             if not c.hard:
@@ -87,6 +91,10 @@ class PodTopologySpread:
             if skew > c.max_skew:
                 return unschedulable(SKEW)
         return SUCCESS
+
+    def scores_nothing(self, state: CycleState, pod: PodInfo) -> bool:
+        """No soft constraints: the raw score is 0 on every node (the cycle skips us)."""
+        return not any(not c.hard for c in state[self.name])
 
     def score(self, state: CycleState, pod: PodInfo, node: NodeInfo) -> int:
         return sum(c.counts.get(node.labels.get(c.key, ""), 0)

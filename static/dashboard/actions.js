@@ -1,4 +1,5 @@
 // Posting the dashboard's actions (CSRF-checked JSON) and asking before destructive ones.
+import { word } from "./vocab.js";
 function csrfToken() {
   const m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
   return m ? decodeURIComponent(m[1]) : "";
@@ -64,3 +65,30 @@ export async function cordon(name, unschedulable) {
 
 export const setLabels = (kind, namespace, name, labels) =>
   run(`labels of ${name}`, () => post("/ui/labels", { kind, namespace, name, labels }));
+
+export async function drain(name) {
+  if (await confirmAction(`Drain ${name}? It is cordoned and every ${word("pod")} on it is deleted; ${word("controller", { plural: true })} re-create them elsewhere.`)) {
+    await run(`drain ${name}`, () => post("/ui/drain", { name }));
+  }
+}
+
+export async function killNode(name, killed) {
+  if (!killed) return run(`revive ${name}`, () => post("/ui/kill-node", { name, killed }));
+  if (await confirmAction(`Kill ${name}? It stops reporting, turns NotReady, and its ${word("pod", { plural: true })} are evicted.`)) {
+    await run(`kill ${name}`, () => post("/ui/kill-node", { name, killed }));
+  }
+}
+
+export const killedNodes = async () => new Set((await getJSON("/ui/killed-nodes")).nodes);
+
+export async function restart(namespace, name) {
+  if (await confirmAction(`Restart ${namespace}/${name}? Every ${word("pod")} is replaced, a few at a time.`)) {
+    await run(`restart ${name}`, () => post("/ui/restart", { namespace, name }));
+  }
+}
+
+export async function setImage(namespace, name, container, image) {
+  if (await confirmAction(`Roll ${namespace}/${name} to image ${image}?`)) {
+    await run(`image of ${name}`, () => post("/ui/set-image", { namespace, name, container, image }));
+  }
+}

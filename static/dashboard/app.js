@@ -1,9 +1,11 @@
 // The map page: wires the state, socket, map, selector box, side panels and charts.
 import { Charts } from "./charts.js";
-import { showDetails } from "./details.js";
+import { showDetails, stopPodIO } from "./details.js";
 import { renderEvents } from "./events.js";
+import { FlowCharts } from "./flowcharts.js";
 import { ClusterMap } from "./map.js";
 import { SelectorBox } from "./selector.js";
+import { renderServices } from "./services.js";
 import { connect } from "./socket.js";
 import { ClusterState } from "./state.js";
 import { applyVocabulary } from "./vocab.js";
@@ -22,6 +24,7 @@ const view = {
 const map = new ClusterMap($("#map"), state, view);
 const selector = new SelectorBox($("#selector"), $("#selector-error"), () => redraw(true));
 const charts = new Charts($("#chart-phases"), $("#chart-alloc"), state, view);
+const flow = new FlowCharts($("#chart-sched"), $("#chart-restarts"), $("#chart-events"), state, view);
 
 function namespaceOptions() {
   const select = $("#namespace-filter");
@@ -39,6 +42,7 @@ function redraw(all) {
   map.render();
   $("#match-count").textContent = view.highlight ? `${view.highlight.size} match` : "";
   if (all || !$("#tab-workloads").hidden) renderWorkloads($("#workload-list"), state, view, selector);
+  if (all || !$("#tab-services").hidden) renderServices($("#service-list"), state, view);
   if (all || !$("#tab-events").hidden) renderEvents($("#event-list"), state, view, $("#event-filter").value);
   namespaceOptions();
   applyVocabulary($("#sidebar"));
@@ -70,11 +74,12 @@ $("#event-filter").addEventListener("input", () => redraw(true));
 document.querySelectorAll("[data-tab]").forEach((button) => button.addEventListener("click", () => {
   for (const tab of document.querySelectorAll(".tab")) tab.hidden = tab.id !== button.dataset.tab;
   document.querySelectorAll("[data-tab]").forEach((b) => b.classList.toggle("active", b === button));
-  if (button.dataset.tab === "tab-charts") charts.start(); else charts.stop();
+  if (button.dataset.tab === "tab-charts") { charts.start(); flow.start(); } else { charts.stop(); flow.stop(); }
   redraw(true);
 }));
-$("#details .close").addEventListener("click", () => { panel.hidden = true; });
-document.addEventListener("kubelab:escape", () => { panel.hidden = true; });
+const closePanel = () => { panel.hidden = true; stopPodIO(); };
+$("#details .close").addEventListener("click", closePanel);
+document.addEventListener("kubelab:escape", closePanel);
 document.addEventListener("kubelab:vocabulary", () => redraw(true));
 
-window.kubelab = { state, view };  // for the tests and the benchmark
+window.kubelab = { state, view, charts, flow };  // for the tests and the benchmark

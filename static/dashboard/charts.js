@@ -8,7 +8,7 @@ const SAMPLE_MS = 2000;
 const PHASES = ["Pending", "Running", "Succeeded", "Failed"];
 let loading = null;
 
-function loadPlotly() {
+export function loadPlotly() {
   if (window.Plotly) return Promise.resolve(window.Plotly);
   loading ||= new Promise((resolve, reject) => {
     const s = document.createElement("script");
@@ -20,7 +20,7 @@ function loadPlotly() {
   return loading;
 }
 
-function layout(title) {
+export function layout(title) {
   const dark = document.documentElement.classList.contains("dark");
   return { title: { text: title }, margin: { t: 40, r: 10, b: 40, l: 40 }, height: 260,
     paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)",

@@ -1,6 +1,7 @@
 // The details panel: YAML, conditions, events, owner chain, why a pod is pending, the
 // scheduler's decision when one is recorded, and the actions that fit the object.
 import * as actions from "./actions.js";
+import { podIO, stopPodIO } from "./podio.js";
 import { termSpan } from "./vocab.js";
 
 const el = (tag, cls, text) => Object.assign(document.createElement(tag), cls ? { className: cls } : {},
@@ -22,7 +23,33 @@ function table(rows, cols) {
   return t;
 }
 
-function actionsFor(info, obj) {
+const SIMULATED = "kubelab.io/simulated";
+
+function nodeActions(button, name, obj, killed, refresh) {
+  const cordoned = !!obj?.spec?.unschedulable;
+  button(cordoned ? "Uncordon" : "Cordon", () => actions.cordon(name, !cordoned));
+  button("Drain", () => actions.drain(name), "danger drain");
+  const simulated = obj?.metadata?.labels?.[SIMULATED] === "true";
+  const dead = killed.has(name);
+  // Killed is a setting, not part of the Node: re-read it so the button flips.
+  const b = button(dead ? "Revive" : "Kill", async () => { await actions.killNode(name, !dead); refresh(); },
+    dead ? "revive" : "danger kill");
+  b.title = simulated ? "Simulated: it stops renewing its lease, as a machine that lost power would."
+    : "Docker: the kill is recorded (nodes.killed in kube-system/kubelab-settings) but this "
+      + "kubelet does not honour it yet, so the node keeps running.";
+}
+
+function deploymentActions(box, button, namespace, name, obj) {
+  button("Restart", () => actions.restart(namespace, name), "restart");
+  const containers = obj?.spec?.template?.spec?.containers || [];
+  const image = el("input", "image-input objname");
+  image.value = containers[0]?.image || "";
+  image.title = `new image for container ${containers[0]?.name || ""}`;
+  box.append(image);
+  button("Set image", () => actions.setImage(namespace, name, containers[0]?.name || "", image.value.trim()), "set-image");
+}
+
+function actionsFor(info, obj, killed, refresh) {
   const box = el("div", "detail-actions");
   const { kind, namespace, name } = info;
   const button = (label, fn, cls = "") => {
@@ -30,12 +57,11 @@ function actionsFor(info, obj) {
     b.type = "button";
     b.addEventListener("click", fn);
     box.append(b);
+    return b;
   };
   if (kind === "Pod") button("Delete", () => actions.deletePod(namespace, name), "danger");
-  if (kind === "Node") {
-    const cordoned = !!obj?.spec?.unschedulable;
-    button(cordoned ? "Uncordon" : "Cordon", () => actions.cordon(name, !cordoned));
-  }
+  if (kind === "Node") nodeActions(button, name, obj, killed, refresh);
+  if (kind === "Deployment") deploymentActions(box, button, namespace, name, obj);
   if (kind === "Deployment" || kind === "ReplicaSet") {
     const input = el("input");
     input.type = "number"; input.min = "0"; input.className = "replicas-input";
@@ -63,8 +89,11 @@ function actionsFor(info, obj) {
   return box;
 }
 
+export { stopPodIO };
+
 export async function showDetails(panel, state, kind, namespace, name) {
   const body = panel.querySelector(".panel-body");
+  stopPodIO();  // the previous object's log tail and terminal
   panel.hidden = false;
   body.replaceChildren(el("p", "muted", "Loading…"));
   let info;
@@ -76,7 +105,9 @@ export async function showDetails(panel, state, kind, namespace, name) {
   }
   const title = el("h2");
   title.append(termSpan(kind.toLowerCase(), { cap: true }), " ", el("span", "objname", namespace ? `${namespace}/${name}` : name));
-  const parts = [title, actionsFor(info, state.get(kind, namespace, name))];
+  const killed = kind === "Node" ? await actions.killedNodes().catch(() => new Set()) : new Set();
+  const refresh = () => { if (!panel.hidden) showDetails(panel, state, kind, namespace, name); };
+  const parts = [title, actionsFor(info, state.get(kind, namespace, name), killed, refresh)];
   if (info.pendingReason) parts.push(section("Why pending", el("p", "reason", info.pendingReason)));
   if (info.decision) parts.push(section("Scheduler decision", el("pre", "objname", JSON.stringify(info.decision, null, 2))));
   if (info.owners.length) {
@@ -86,7 +117,7 @@ export async function showDetails(panel, state, kind, namespace, name) {
   if (info.conditions.length) parts.push(section("Conditions", table(info.conditions, ["type", "status", "reason", "message"])));
   parts.push(section("Events", info.events.length ? table(info.events, ["time", "type", "reason", "message"])
     : el("p", "muted", "None recorded.")));
-  if (kind === "Pod") parts.push(section("Logs and terminal", el("p", "muted", "Not available in this build yet.")));
+  if (kind === "Pod") parts.push(section("Logs and terminal", podIO(namespace, name)));
   const yaml = el("pre", "yaml objname", info.yaml);
   parts.push(section("YAML", yaml));
   body.replaceChildren(...parts);

@@ -116,7 +116,9 @@ export class ClusterMap {
     e.classList.toggle("not-ready", ready !== "True");
     e.classList.toggle("cordoned", !!node.spec?.unschedulable);
     const badges = e.querySelector(".badges");
-    const want = [ready === "True" ? "Ready" : ready === "False" ? "NotReady" : "Unknown"];
+    // As `kubectl get nodes` does: Ready=Unknown (the node stopped reporting) reads NotReady.
+    const want = [ready === "True" ? "Ready" : "NotReady"];
+    e.dataset.ready = ready === "True" ? "Ready" : "NotReady";
     for (const c of node.status?.conditions || []) {
       if (c.type !== "Ready" && c.status === "True") want.push(c.type);
     }

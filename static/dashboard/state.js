@@ -12,6 +12,7 @@ export class ClusterState {
     this.full = false;          // a snapshot replaced everything
     this.frame = 0;
     this.appliedAt = new Map(); // key -> time its change was applied (for the benchmark)
+    this.deltaCount = 0;        // changes received, for the event-rate chart
   }
 
   onRender(fn) { this.listeners.push(fn); }
@@ -36,6 +37,7 @@ export class ClusterState {
 
   apply(events) {
     const now = performance.now();
+    this.deltaCount += events.length;
     for (const ev of events) {
       if (ev.rev <= this.rv) continue;  // already part of the snapshot or seen
       this.rv = ev.rev;

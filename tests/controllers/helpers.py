@@ -1,4 +1,5 @@
-"""Shared helpers for controller tests: namespaces, manifests, polling with deadlines."""
+"""Shared helpers for controller tests: a small API client, namespaces, manifests,
+polling with deadlines."""
 from __future__ import annotations
 
 import time
@@ -6,8 +7,42 @@ import uuid
 from collections.abc import Callable
 from typing import TypeVar
 
+import requests
+
 T = TypeVar("T")
 DEADLINE = 20.0
+SETTINGS_CM = "/api/v1/namespaces/kube-system/configmaps"
+
+
+class Api:
+    """Just enough of a client: JSON in, JSON out, errors as status codes."""
+
+    def __init__(self, server) -> None:
+        self.base = server.url
+        self.session = requests.Session()
+        self.session.headers["Authorization"] = f"Bearer {server.admin_token}"
+
+    def call(self, method: str, path: str, body=None, patch: str = "") -> tuple[int, dict]:
+        headers = {"Content-Type": f"application/{patch}+json" if patch else
+                   "application/json"}
+        r = self.session.request(method, self.base + path, json=body, headers=headers,
+                                 timeout=30)
+        try:
+            return r.status_code, r.json()
+        except ValueError:
+            return r.status_code, {}
+
+    def pods(self, namespace: str) -> list[dict]:
+        return self.call("GET", f"/api/v1/namespaces/{namespace}/pods")[1].get("items", [])
+
+    def set_settings(self, data: dict[str, str]) -> None:
+        """Merge `data` into the ConfigMap kube-system/kubelab-settings (the run-time
+        switches of the controllers and the simulator), creating it if missing."""
+        code, _ = self.call("PATCH", SETTINGS_CM + "/kubelab-settings", {"data": data},
+                            patch="merge-patch")
+        if code == 404:
+            self.call("POST", SETTINGS_CM, {"metadata": {"name": "kubelab-settings"},
+                                            "data": data})
 
 
 def wait_for(condition: Callable[[], T], what: str, timeout: float = DEADLINE,

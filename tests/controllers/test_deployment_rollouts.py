@@ -31,8 +31,7 @@ def _complete(api, ns, name, replicas):
             and s.get("availableReplicas") == replicas) and d
 
 
-def test_a_rolling_update_stays_within_surge_and_unavailability(api, ns, nodes):
-    nodes.ready_after = 0.3
+def test_a_rolling_update_stays_within_surge_and_unavailability(api, ns):
     spec = {"strategy": {"type": "RollingUpdate",
                          "rollingUpdate": {"maxSurge": 1, "maxUnavailable": 1}}}
     api.call("POST", DEP.format(ns=ns), deployment("roll", 4, "app:v1", **spec))
@@ -62,7 +61,7 @@ def test_a_rolling_update_stays_within_surge_and_unavailability(api, ns, nodes):
     assert conds["Available"]["status"] == "True"
 
 
-def test_recreate_stops_old_pods_before_starting_new_ones(api, ns, nodes):
+def test_recreate_stops_old_pods_before_starting_new_ones(api, ns):
     api.call("POST", DEP.format(ns=ns), deployment("rec", 3, "app:v1",
                                                   strategy={"type": "Recreate"}))
     wait_for(lambda: _complete(api, ns, "rec", 3), "first rollout")
@@ -85,7 +84,7 @@ def test_recreate_stops_old_pods_before_starting_new_ones(api, ns, nodes):
     assert not mixed[0]
 
 
-def test_scaling_three_to_ten_to_zero(api, ns, nodes):
+def test_scaling_three_to_ten_to_zero(api, ns):
     api.call("POST", DEP.format(ns=ns), deployment("sc", 3))
     wait_for(lambda: _complete(api, ns, "sc", 3), "3 replicas")
     _patch(api, ns, "sc", {"spec": {"replicas": 10}})
@@ -94,7 +93,7 @@ def test_scaling_three_to_ten_to_zero(api, ns, nodes):
     wait_for(lambda: _complete(api, ns, "sc", 0) and not active(api.pods(ns)), "0")
 
 
-def test_a_paused_deployment_does_not_roll_until_resumed(api, ns, nodes):
+def test_a_paused_deployment_does_not_roll_until_resumed(api, ns):
     api.call("POST", DEP.format(ns=ns), deployment("pz", 2, "app:v1"))
     wait_for(lambda: _complete(api, ns, "pz", 2), "first rollout")
     _patch(api, ns, "pz", {"spec": {"paused": True}})
@@ -110,7 +109,7 @@ def test_a_paused_deployment_does_not_roll_until_resumed(api, ns, nodes):
              _images(active(api.pods(ns))) == ["app:v2"] * 2, "rollout after resume")
 
 
-def test_history_is_pruned_to_the_revision_limit(api, ns, nodes):
+def test_history_is_pruned_to_the_revision_limit(api, ns):
     api.call("POST", DEP.format(ns=ns), deployment("hist", 1, "app:v0",
                                                   revisionHistoryLimit=1))
     wait_for(lambda: _complete(api, ns, "hist", 1), "first rollout")

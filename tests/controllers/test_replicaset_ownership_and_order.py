@@ -15,19 +15,30 @@ def _scale(api, ns, name, n):
     assert code == 200, body
 
 
-def test_scaling_down_deletes_unscheduled_pods_before_ready_ones(api, ns, nodes):
+def _cordon(api, value: bool) -> None:
+    """Mark every node (un)schedulable, so the scheduler leaves new pods unbound."""
+    for node in api.call("GET", "/api/v1/nodes")[1]["items"]:
+        api.call("PATCH", f"/api/v1/nodes/{node['metadata']['name']}",
+                 {"spec": {"unschedulable": value or None}}, patch="merge-patch")
+
+
+def test_scaling_down_deletes_unscheduled_pods_before_ready_ones(api, ns):
     api.call("POST", RS.format(ns=ns), replicaset("order", 2))
     wait_for(lambda: len(ready(api.pods(ns))) == 2, "2 ready pods")
     first = {p["metadata"]["name"] for p in ready(api.pods(ns))}
-    nodes.hold = True
-    _scale(api, ns, "order", 4)
-    wait_for(lambda: len(active(api.pods(ns))) == 4, "4 pods")
-    _scale(api, ns, "order", 2)
-    wait_for(lambda: len(active(api.pods(ns))) == 2, "back to 2 pods")
+    _cordon(api, True)
+    try:
+        _scale(api, ns, "order", 4)
+        wait_for(lambda: len(active(api.pods(ns))) == 4, "4 pods")
+        assert [p for p in active(api.pods(ns)) if not p["spec"].get("nodeName")]
+        _scale(api, ns, "order", 2)
+        wait_for(lambda: len(active(api.pods(ns))) == 2, "back to 2 pods")
+    finally:
+        _cordon(api, False)
     assert {p["metadata"]["name"] for p in active(api.pods(ns))} == first
 
 
-def test_a_matching_orphan_is_adopted(api, ns, nodes):
+def test_a_matching_orphan_is_adopted(api, ns):
     code, _ = api.call("POST", f"/api/v1/namespaces/{ns}/pods", {
         "metadata": {"name": "stray", "labels": {"app": "adopt"}},
         "spec": {"containers": [{"name": "a", "image": "busybox"}]}})
@@ -39,7 +50,7 @@ def test_a_matching_orphan_is_adopted(api, ns, nodes):
     assert len(active(api.pods(ns))) == 2
 
 
-def test_concurrent_events_never_make_more_pods_than_desired(api, ns, nodes):
+def test_concurrent_events_never_make_more_pods_than_desired(api, ns):
     most = [0]
     stop = threading.Event()
 

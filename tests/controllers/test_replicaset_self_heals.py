@@ -8,7 +8,7 @@ def _status(api, ns, name):
     return api.call("GET", f"/apis/apps/v1/namespaces/{ns}/replicasets/{name}")[1]["status"]
 
 
-def test_it_creates_pods_and_reports_status(api, ns, nodes):
+def test_it_creates_pods_and_reports_status(api, ns):
     code, body = api.call("POST", f"/apis/apps/v1/namespaces/{ns}/replicasets",
                           replicaset("web", 3))
     assert code == 201, body
@@ -22,7 +22,7 @@ def test_it_creates_pods_and_reports_status(api, ns, nodes):
     assert all(p["metadata"]["name"].startswith("web-") for p in pods)
 
 
-def test_a_deleted_pod_is_replaced(api, ns, nodes):
+def test_a_deleted_pod_is_replaced(api, ns):
     api.call("POST", f"/apis/apps/v1/namespaces/{ns}/replicasets", replicaset("heal", 3))
     wait_for(lambda: len(ready(api.pods(ns))) == 3, "3 ready pods")
     victim = api.pods(ns)[0]["metadata"]["name"]
@@ -32,7 +32,7 @@ def test_a_deleted_pod_is_replaced(api, ns, nodes):
     assert len(active(api.pods(ns))) == 3
 
 
-def test_it_records_events(api, ns, nodes):
+def test_it_records_events(api, ns):
     api.call("POST", f"/apis/apps/v1/namespaces/{ns}/replicasets", replicaset("ev", 2))
     events = wait_for(lambda: [e for e in api.call("GET", f"/api/v1/namespaces/{ns}/events")[1]
                                ["items"] if e["reason"] == "SuccessfulCreate"], "events")

@@ -9,20 +9,12 @@ import redis
 
 from tests.controllers.helpers import active, replicaset, wait_for
 
-CM = "/api/v1/namespaces/kube-system/configmaps"
 
-
-def _set(api, data):
-    code, _ = api.call("PATCH", CM + "/kubelab-settings", {"data": data}, patch="merge-patch")
-    if code == 404:
-        api.call("POST", CM, {"metadata": {"name": "kubelab-settings"}, "data": data})
-
-
-def test_pausing_stops_reconciles_and_resuming_catches_up(api, ns, nodes, kubelab_server):
-    channel = kubelab_server.env["KUBELAB_EVENTS_CHANNEL"] + ":reconciles"
-    sub = redis.Redis.from_url(kubelab_server.env["REDIS_URL"]).pubsub()
+def test_pausing_stops_reconciles_and_resuming_catches_up(api, ns, cluster):
+    channel = cluster.env["KUBELAB_EVENTS_CHANNEL"] + ":reconciles"
+    sub = redis.Redis.from_url(cluster.env["REDIS_URL"]).pubsub()
     sub.subscribe(channel)
-    _set(api, {"controllers.paused": "true"})
+    api.set_settings({"controllers.paused": "true"})
     try:
         # The worker caches the switches for a second: let that pass before writing.
         end = time.monotonic() + 1.5
@@ -34,7 +26,7 @@ def test_pausing_stops_reconciles_and_resuming_catches_up(api, ns, nodes, kubela
             assert not active(api.pods(ns)), "a paused controller created pods"
             time.sleep(0.1)
     finally:
-        _set(api, {"controllers.paused": "false"})
+        api.set_settings({"controllers.paused": "false"})
     wait_for(lambda: len(active(api.pods(ns))) == 2, "pods after resume")
     records = []
     end = time.monotonic() + 5
