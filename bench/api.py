@@ -71,15 +71,12 @@ class WatchProbe:
         resp = conn.getresponse()
         self.ready.set()
         while True:
-            line = resp.fp.readline()
+            line = resp.readline()  # http.client undoes the chunked framing
             if not line:
                 return
-            if line.strip().isdigit() or not line.strip():
-                continue  # chunk-size lines when read raw
-            try:
-                event = json.loads(line)
-            except ValueError:
+            if not line.strip():
                 continue
+            event = json.loads(line)
             self.arrived.setdefault(event["object"]["metadata"]["name"], time.perf_counter())
 
     def start(self) -> None:

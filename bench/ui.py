@@ -68,10 +68,20 @@ def pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(p * len(ordered)))]
 
 
+# The bench's nodes are bare Node objects with no kubelet renewing a Lease: the node
+# lifecycle controller taints them unreachable, and would evict pods that do not
+# tolerate it, mid-measurement.
+TOLERATE_LOST_NODE = [{"key": key, "operator": "Exists", "effect": "NoExecute"}
+                      for key in ("node.kubernetes.io/unreachable",
+                                  "node.kubernetes.io/not-ready")]
+
+
 def pod_body(name: str, node: str, labels: dict | None = None) -> dict:
     return {"metadata": {"name": name, "labels": labels or {"app": "bench"}},
-            "spec": {"nodeName": node, "containers": [{"name": "app", "image": "busybox",
-                     "resources": {"requests": {"cpu": "10m", "memory": "16Mi"}}}]}}
+            "spec": {"nodeName": node, "tolerations": TOLERATE_LOST_NODE,
+                     "containers": [{"name": "app", "image": "busybox",
+                                     "resources": {"requests": {"cpu": "10m",
+                                                                "memory": "16Mi"}}}]}}
 
 
 def parallel(count: int, clients: int, work) -> None:

@@ -6,26 +6,41 @@ import json
 
 from cluster.errors import Forbidden
 
+_cache: dict = {"version": None, "classes": {}}
+
+
+def _classes() -> dict[str, dict]:
+    """Every PriorityClass by name. Re-read only when the table changed (its newest
+    resourceVersion and row count), since this runs on every pod creation."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("SELECT MAX(resource_version), COUNT(*) FROM cluster_priorityclass")
+        version = tuple(cur.fetchone())
+        if version != _cache["version"]:
+            cur.execute("SELECT name, body FROM cluster_priorityclass")
+            _cache["classes"] = {name: json.loads(body) for name, body in cur.fetchall()}
+            _cache["version"] = version
+    return _cache["classes"]
+
 
 def resolve_priority(pod: dict) -> None:
     """Set spec.priority (and preemptionPolicy) from the named PriorityClass, or from the
     globalDefault class when none is named, else 0. Runs inside the store's create
     transaction. An unknown class is refused with 403, as Kubernetes does."""
-    from cluster.models import PriorityClass
-
     spec = pod.get("spec")
     if not isinstance(spec, dict):
         return
     name = spec.get("priorityClassName")
-    bodies = [json.loads(b) for b in PriorityClass.objects.values_list("body", flat=True)]
+    classes = _classes()
     if name:
-        pc = next((b for b in bodies if b["metadata"]["name"] == name), None)
+        pc = classes.get(name) if isinstance(name, str) else None
         if pc is None:
             raise Forbidden(f'pods "{(pod.get("metadata") or {}).get("name", "")}" is '
                             f"forbidden: no PriorityClass with name {name} was found",
                             kind="pods")
     else:
-        pc = next((b for b in bodies if b.get("globalDefault")), None)
+        pc = next((b for b in classes.values() if b.get("globalDefault")), None)
         if pc is None:
             spec.setdefault("priority", 0)
             return

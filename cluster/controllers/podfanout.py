@@ -1,8 +1,9 @@
 """Pod → the other keys that care about it, found with a query (routes may not query).
 
-Two kinds of key (see `routes._pod_keys`): `namespace/` — some pod there changed in a
-way that can alter Endpoints, so queue every Service with a selector; `namespace/name`
-— an orphan pod that a ReplicaSet whose selector matches it may adopt.
+Keys (see `routes._pod_keys`): `namespace/` — some pod there changed in a way that can
+alter Endpoints, so queue every Service with a selector; `namespace/~orphans` — orphan
+pods appeared, so queue every ReplicaSet with a selector (each adopts what it matches);
+`namespace/name` — one orphan pod, queue the ReplicaSets that match it.
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import json
 from cluster import store
 from cluster.controllers import podutil, runtime
 from cluster.controllers.keys import ns_key, split
+from cluster.controllers.routes import ORPHANS
 from cluster.errors import NotFound
 from cluster.models import ReplicaSet, Service
 from cluster.selectors import SelectorError, label_selector_from_dict
@@ -18,7 +20,10 @@ from cluster.selectors import SelectorError, label_selector_from_dict
 
 def reconcile(key: str) -> runtime.Outcome:
     namespace, name = split(key)
-    keys = _adopters(namespace, name) if name else _services(namespace)
+    if name == ORPHANS:
+        keys = _selecting_replicasets(namespace)
+    else:
+        keys = _adopters(namespace, name) if name else _services(namespace)
     queued = runtime.enqueue_many(keys)
     return runtime.Outcome(observed=len(keys), actions=[f"queued {queued} keys"] if queued
                            else [])
@@ -30,6 +35,21 @@ def _services(namespace: str) -> list[tuple[str, str]]:
     return [("endpoints", ns_key(namespace, svc_name)) for svc_name, body in
             Service.objects.filter(namespace=namespace).values_list("name", "body")
             if (json.loads(body).get("spec") or {}).get("selector")]
+
+
+def _selecting_replicasets(namespace: str) -> list[tuple[str, str]]:
+    """Every ReplicaSet with a selector here: each adopts the orphans it matches."""
+    keys = []
+    for rs_name, body in ReplicaSet.objects.filter(namespace=namespace) \
+            .values_list("name", "body"):
+        try:
+            selector = label_selector_from_dict((json.loads(body).get("spec") or {})
+                                                .get("selector"))
+        except SelectorError:
+            continue
+        if not selector.empty:
+            keys.append(("replicaset", ns_key(namespace, rs_name)))
+    return keys
 
 
 def _adopters(namespace: str, name: str) -> list[tuple[str, str]]:

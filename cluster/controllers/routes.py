@@ -12,6 +12,8 @@ from cluster.controllers.keys import gc_object_key, gc_owner_key, ns_key
 from cluster.dispatch import StoreEvent
 
 GC_FINALIZERS = ("orphan", "foregroundDeletion")
+# The podfanout key for "orphan pods appeared here" ("~" cannot occur in a pod's name).
+ORPHANS = "~orphans"
 
 
 def route(event: StoreEvent) -> None:
@@ -64,7 +66,9 @@ def _pod_keys(event: StoreEvent) -> list[tuple[str, str]]:
     keys = []
     if event.type != "DELETED" and not _controller_of(new) and (
             event.type == "ADDED" or _controller_of(old) or _labels(new) != _labels(old)):
-        keys.append(("podfanout", ns_key(event.namespace, event.name)))
+        # One key per namespace, not per pod: a burst of bare pods costs one scan of
+        # the namespace's ReplicaSets, whose reconciles adopt what matches.
+        keys.append(("podfanout", ns_key(event.namespace, ORPHANS)))
     if _endpoints_may_change(event):
         keys.append(("podfanout", ns_key(event.namespace, "")))
     return keys

@@ -1,25 +1,13 @@
 """Deletion as Kubernetes does it: grace periods, propagation policies, namespaces."""
 from __future__ import annotations
 
-import time
 import uuid
 
 from kubernetes import client
 from kubernetes.client.rest import ApiException
 
 from tests.cluster.unscheduled import GHOST_NODE, NO_SCHEDULER
-
-DEADLINE = 20.0
-
-
-def wait_for(condition, what: str, timeout: float = DEADLINE):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
+from tests.waiting import wait_for
 
 
 def gone(read) -> bool:

@@ -7,75 +7,16 @@ import copy
 import pytest
 
 from cluster.validation import apply_defaults, unknown_fields, validate
-
-
-def pod(**spec_overrides) -> dict:
-    spec = {"containers": [{"name": "app", "image": "nginx:1.27",
-                            "ports": [{"containerPort": 80, "name": "http"}]}]}
-    spec.update(spec_overrides)
-    return {"apiVersion": "v1", "kind": "Pod",
-            "metadata": {"name": "web", "namespace": "default", "labels": {"app": "web"}},
-            "spec": spec}
-
-
-def deployment(**spec_overrides) -> dict:
-    spec = {
-        "replicas": 2,
-        "selector": {"matchLabels": {"app": "web"}},
-        "template": {"metadata": {"labels": {"app": "web"}},
-                     "spec": {"containers": [{"name": "app", "image": "nginx:1.27"}]}},
-    }
-    spec.update(spec_overrides)
-    return {"apiVersion": "apps/v1", "kind": "Deployment",
-            "metadata": {"name": "web", "namespace": "default"}, "spec": spec}
-
-
-def replicaset() -> dict:
-    obj = deployment()
-    obj["kind"] = "ReplicaSet"
-    return obj
-
-
-def service(**spec_overrides) -> dict:
-    spec = {"selector": {"app": "web"}, "ports": [{"port": 80, "targetPort": 8080}]}
-    spec.update(spec_overrides)
-    return {"apiVersion": "v1", "kind": "Service",
-            "metadata": {"name": "web", "namespace": "default"}, "spec": spec}
-
-
-def check(kind: str, obj: dict, old: dict | None = None) -> list[dict]:
-    apply_defaults(kind, obj)
-    return validate(kind, obj, old)
-
-
-def fields(causes: list[dict]) -> list[str]:
-    return [c["field"] for c in causes]
-
-
-def find(causes: list[dict], field: str) -> dict:
-    matches = [c for c in causes if c["field"] == field]
-    assert matches, f"no cause for {field}: {causes}"
-    return matches[0]
-
-
-VALID = {
-    "Pod": pod,
-    "Deployment": deployment,
-    "ReplicaSet": replicaset,
-    "Service": service,
-    "Endpoints": lambda: {"kind": "Endpoints", "metadata": {"name": "web", "namespace": "d"},
-                          "subsets": [{"addresses": [{"ip": "10.0.0.1"}],
-                                       "ports": [{"port": 80, "protocol": "TCP"}]}]},
-    "Namespace": lambda: {"kind": "Namespace", "metadata": {"name": "team-a"}},
-    "Node": lambda: {"kind": "Node", "metadata": {"name": "node-1"},
-                     "status": {"capacity": {"cpu": "4", "memory": "8Gi", "pods": "110"}}},
-    "Event": lambda: {"kind": "Event", "metadata": {"name": "web.1", "namespace": "default"},
-                      "involvedObject": {"kind": "Pod", "name": "web", "namespace": "default"},
-                      "reason": "Scheduled", "message": "ok", "type": "Normal", "count": 1},
-    "Lease": lambda: {"kind": "Lease", "metadata": {"name": "l", "namespace": "kube-system"},
-                      "spec": {"holderIdentity": "me", "leaseDurationSeconds": 15,
-                               "renewTime": "2024-05-01T10:00:00.000000Z"}},
-}
+from tests.cluster.manifests import (
+    VALID,
+    check,
+    deployment,
+    fields,
+    find,
+    pod,
+    replicaset,
+    service,
+)
 
 
 @pytest.mark.parametrize("kind", sorted(VALID))
@@ -488,49 +429,3 @@ def test_service_cluster_ip_is_immutable_but_may_be_omitted():
     omitted = copy.deepcopy(old)
     del omitted["spec"]["clusterIP"]
     assert validate("Service", omitted, old) == []
-
-
-# --- unknown fields (fieldValidation=Strict) -------------------------------------------------
-
-
-def test_unknown_container_field_is_reported():
-    obj = pod()
-    obj["spec"]["containers"][0]["imagee"] = "nginx"
-    assert unknown_fields("Pod", obj) == [{
-        "reason": "FieldValueInvalid",
-        "message": 'unknown field "spec.containers[0].imagee"',
-        "field": "spec.containers[0].imagee",
-    }]
-
-
-def test_unknown_fields_at_top_level_metadata_and_template():
-    obj = deployment()
-    obj["extra"] = 1
-    obj["metadata"]["labelz"] = {}
-    obj["spec"]["template"]["spec"]["containers"][0]["resources"] = {"limit": {}}
-    assert sorted(fields(unknown_fields("Deployment", obj))) == [
-        "extra", "metadata.labelz", "spec.template.spec.containers[0].resources.limit"]
-
-
-def test_free_form_subtrees_accept_any_key():
-    obj = pod(nodeSelector={"anything/goes": "x"})
-    obj["metadata"]["labels"] = {"whatever": "x"}
-    obj["metadata"]["annotations"] = {"kubectl.kubernetes.io/last-applied-configuration": "{}"}
-    obj["spec"]["containers"][0]["resources"] = {"limits": {"nvidia.com/gpu": "1"}}
-    obj["status"] = {"phase": "Running", "futureField": {"x": 1}}
-    assert unknown_fields("Pod", obj) == []
-
-
-def test_unknown_fields_tolerates_garbage_and_unknown_kinds():
-    assert unknown_fields("Pod", "nope") == []  # type: ignore[arg-type]
-    assert unknown_fields("Widget", {"x": 1}) == []
-    assert unknown_fields("Pod", {"spec": {"containers": "x"}}) == []
-
-
-def test_service_and_event_unknown_fields():
-    svc = service()
-    svc["spec"]["ports"][0]["tragetPort"] = 80
-    assert fields(unknown_fields("Service", svc)) == ["spec.ports[0].tragetPort"]
-    ev = VALID["Event"]()
-    ev["spec"] = {}
-    assert fields(unknown_fields("Event", ev)) == ["spec"]

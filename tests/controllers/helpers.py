@@ -2,15 +2,12 @@
 polling with deadlines."""
 from __future__ import annotations
 
-import time
 import uuid
-from collections.abc import Callable
-from typing import TypeVar
 
 import requests
 
-T = TypeVar("T")
-DEADLINE = 20.0
+from tests.waiting import wait_for  # noqa: F401  (re-exported to the tests)
+
 SETTINGS_CM = "/api/v1/namespaces/kube-system/configmaps"
 
 
@@ -43,18 +40,6 @@ class Api:
         if code == 404:
             self.call("POST", SETTINGS_CM, {"metadata": {"name": "kubelab-settings"},
                                             "data": data})
-
-
-def wait_for(condition: Callable[[], T], what: str, timeout: float = DEADLINE,
-             every: float = 0.05) -> T:
-    end = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < end:
-        last = condition()
-        if last:
-            return last
-        time.sleep(every)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what} (last: {last!r})")
 
 
 def new_namespace(api) -> str:
