@@ -244,9 +244,14 @@ def _init_pod(obj: dict) -> None:
 
 
 def _qos_class(spec: dict) -> str:
-    containers = [c for c in (spec.get("containers") or []) if isinstance(c, dict)]
-    requests = [((c.get("resources") or {}).get("requests") or {}) for c in containers]
-    limits = [((c.get("resources") or {}).get("limits") or {}) for c in containers]
+    # Runs before validation, so every level may be the wrong type: never assume dicts.
+    containers = [c for c in spec.get("containers") or [] if isinstance(c, dict)] \
+        if isinstance(spec.get("containers"), list) else []
+    resources = [c.get("resources") if isinstance(c.get("resources"), dict) else {}
+                 for c in containers]
+    requests = [r.get("requests") if isinstance(r.get("requests"), dict) else {}
+                for r in resources]
+    limits = [r.get("limits") if isinstance(r.get("limits"), dict) else {} for r in resources]
     if not any(requests) and not any(limits):
         return "BestEffort"
     guaranteed = all(

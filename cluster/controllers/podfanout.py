@@ -2,28 +2,23 @@
 
 Keys (see `routes._pod_keys`): `namespace/` — some pod there changed in a way that can
 alter Endpoints, so queue every Service with a selector; `namespace/~orphans` — orphan
-pods appeared, so queue every ReplicaSet with a selector (each adopts what it matches);
-`namespace/name` — one orphan pod, queue the ReplicaSets that match it.
+pods appeared, so queue every ReplicaSet with a selector (each adopts what it matches).
 """
 from __future__ import annotations
 
 import json
 
-from cluster import store
-from cluster.controllers import podutil, runtime
+from cluster.controllers import runtime
 from cluster.controllers.keys import ns_key, split
-from cluster.controllers.routes import ORPHANS
-from cluster.errors import NotFound
 from cluster.models import ReplicaSet, Service
 from cluster.selectors import SelectorError, label_selector_from_dict
 
 
 def reconcile(key: str) -> runtime.Outcome:
     namespace, name = split(key)
-    if name == ORPHANS:
-        keys = _selecting_replicasets(namespace)
-    else:
-        keys = _adopters(namespace, name) if name else _services(namespace)
+    # Any named key means "orphans appeared" (routes send ORPHANS; older per-pod keys
+    # still queued after an upgrade are handled the same way).
+    keys = _selecting_replicasets(namespace) if name else _services(namespace)
     queued = runtime.enqueue_many(keys)
     return runtime.Outcome(observed=len(keys), actions=[f"queued {queued} keys"] if queued
                            else [])
@@ -48,26 +43,5 @@ def _selecting_replicasets(namespace: str) -> list[tuple[str, str]]:
         except SelectorError:
             continue
         if not selector.empty:
-            keys.append(("replicaset", ns_key(namespace, rs_name)))
-    return keys
-
-
-def _adopters(namespace: str, name: str) -> list[tuple[str, str]]:
-    try:
-        pod = store.get("Pod", namespace, name)
-    except NotFound:
-        return []
-    if podutil.controller_ref(pod) or pod["metadata"].get("deletionTimestamp"):
-        return []
-    labels = pod["metadata"].get("labels") or {}
-    keys = []
-    for rs_name, body in ReplicaSet.objects.filter(namespace=namespace) \
-            .values_list("name", "body"):
-        try:
-            selector = label_selector_from_dict((json.loads(body).get("spec") or {})
-                                                .get("selector"))
-        except SelectorError:
-            continue
-        if not selector.empty and selector.matches(labels):
             keys.append(("replicaset", ns_key(namespace, rs_name)))
     return keys
