@@ -347,7 +347,12 @@ def _allocate_node_ports(svc: dict, old_ports: dict) -> None:
     for i, port in enumerate(svc["spec"].get("ports") or []):
         if not isinstance(port, dict):
             continue
-        wanted = port.get("nodePort") or old_ports.get(port.get("port"))
+        # Runs before validation: a port or nodePort of the wrong type is left for
+        # validation to report, never used as a key.
+        key, given = port.get("port"), port.get("nodePort")
+        if given is not None and (not isinstance(given, int) or isinstance(given, bool)):
+            continue
+        wanted = given or (old_ports.get(key) if isinstance(key, int) else None)
         if wanted:
             if wanted in used:
                 causes.append({"reason": "FieldValueInvalid",
