@@ -1,13 +1,19 @@
 """Writing one benchmark's section of docs/benchmarks.md between its markers."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 
 
 def write_section(name: str, body: str) -> None:
-    """Replace the text between `<!-- bench:NAME:start -->` and `...:end -->`, or append."""
+    """Replace the text between `<!-- bench:NAME:start -->` and `...:end -->`, or append.
+    KUBELAB_BENCH_NO_WRITE=1 leaves the document alone (exploratory or loaded-machine runs
+    must not replace the recorded figures)."""
+    if os.environ.get("KUBELAB_BENCH_NO_WRITE") == "1":
+        print(f"(KUBELAB_BENCH_NO_WRITE=1: section {name!r} not written)")
+        return
     start, end = f"<!-- bench:{name}:start -->", f"<!-- bench:{name}:end -->"
     text = DOC.read_text() if DOC.exists() else "# Benchmarks\n"
     block = f"{start}\n{body.strip()}\n{end}"

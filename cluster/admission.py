@@ -32,6 +32,11 @@ def _check(res: Resource, obj: dict, old: dict | None = None) -> None:
         raise invalid(res.kind, str(name), causes, res.group)
 
 
+# Kinds whose admission allocates from what is stored (ClusterIPs, nodePorts): the store
+# admits them under its revision lock, every other kind before taking it.
+ALLOCATING_KINDS = frozenset({"Service"})
+
+
 def admit_create(res: Resource, obj: dict) -> None:
     if not isinstance(obj, dict):
         raise BadRequest("the request body must be a JSON or YAML object")

@@ -52,8 +52,27 @@ def routes() -> list[Route]:
 
 def dispatch(event: StoreEvent) -> None:
     for route in routes():
-        try:
-            route(event)
-        except Exception:  # a consumer's failure must not break the write that happened
-            log.exception("event route %r failed for %s %s/%s", route, event.kind,
-                          event.namespace, event.name)
+        _call(route, event)
+
+
+def _call(route: Route, event: StoreEvent) -> None:
+    try:
+        route(event)
+    except Exception:  # a consumer's failure must not break the write that happened
+        log.exception("event route %r failed for %s %s/%s", route, event.kind,
+                      event.namespace, event.name)
+
+
+def dispatch_many(events: list[StoreEvent]) -> None:
+    """Hand committed events (in revision order) to every route; a route with a `many`
+    attribute takes the whole list at once (to de-duplicate what it queues)."""
+    for route in routes():
+        many = getattr(route, "many", None)
+        if many is None:
+            for event in events:
+                _call(route, event)
+        else:
+            try:
+                many(events)
+            except Exception:
+                log.exception("event route %r failed for %d events", route, len(events))

@@ -33,3 +33,17 @@ def publish(message: str) -> None:
         redis_client().publish(settings.EVENTS_CHANNEL, message)
     except redis.RedisError as exc:
         log.warning("could not publish store event: %s", exc)
+
+
+def publish_many(messages: list[str]) -> None:
+    """Publish serialised events in order, in one pipelined round trip."""
+    if len(messages) == 1:
+        publish(messages[0])
+        return
+    try:
+        pipe = redis_client().pipeline(transaction=False)
+        for message in messages:
+            pipe.publish(settings.EVENTS_CHANNEL, message)
+        pipe.execute()
+    except redis.RedisError as exc:
+        log.warning("could not publish %d store events: %s", len(messages), exc)

@@ -15,11 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
-from cluster import admission, events
-from cluster.dispatch import StoreEvent, dispatch
+from cluster import admission, notify, rowsql
+from cluster.dispatch import StoreEvent
 from cluster.errors import AlreadyExists, BadRequest, Conflict, Invalid, not_found
 from cluster.models import Revision, WatchEvent
 from cluster.objects import dumps, format_time, meta
@@ -50,20 +50,15 @@ def _row(res: Resource, namespace: str, name: str):
 
 
 def get(kind: str, namespace: str, name: str) -> dict:
-    res = by_kind(kind)
-    row = _row(res, namespace if res.namespaced else "", name)
-    if row is None:
-        raise not_found(res.plural, name, res.group)
-    return json.loads(row.body)
+    return json.loads(get_raw(kind, namespace, name))
 
 
 def get_raw(kind: str, namespace: str, name: str) -> str:
     res = by_kind(kind)
-    row = (res.model.objects.filter(namespace=namespace if res.namespaced else "", name=name)
-           .values_list("body", flat=True).first())
-    if row is None:
+    body = rowsql.fetch_body(res.model, namespace if res.namespaced else "", name)
+    if body is None:
         raise not_found(res.plural, name, res.group)
-    return row
+    return body
 
 
 def list_objects(kind: str, namespace: str | None = None,
@@ -171,9 +166,9 @@ def _record(res: Resource, event_type: str, obj: dict, rev: int,
             old: dict | None = None) -> None:
     m = obj["metadata"]
     body = dumps(obj)
-    WatchEvent.objects.create(revision=rev, type=event_type, kind=res.kind,
-                              namespace=m.get("namespace", "") if res.namespaced else "",
-                              name=m["name"], body=body, created=timezone.now())
+    rowsql.insert_watch_event({"revision": rev, "type": event_type, "kind": res.kind,
+                               "namespace": m.get("namespace", "") if res.namespaced else "",
+                               "name": m["name"], "body": body, "created": timezone.now()})
     # Built around the already-serialised body rather than dumping the object twice.
     head = dumps({"rev": rev, "type": event_type, "kind": res.kind,
                   "ns": m.get("namespace", ""), "name": m["name"]})
@@ -181,10 +176,7 @@ def _record(res: Resource, event_type: str, obj: dict, rev: int,
     event = StoreEvent(rev, event_type, res.kind, m.get("namespace", "") if res.namespaced
                        else "", m["name"], obj, old)
 
-    def after_commit() -> None:
-        events.publish(message)
-        dispatch(event)
-    transaction.on_commit(after_commit)
+    transaction.on_commit(lambda: notify.committed(message, event))
 
 
 def _finish(dry_run: bool) -> None:
@@ -196,9 +188,17 @@ def create(kind: str, obj: dict, *, dry_run: bool = False) -> dict:
     """Create an object (admitted, defaulted, validated). Returns it as stored."""
     res = by_kind(kind)
     obj = copy.deepcopy(obj)
+    # Admission (defaults, validation, Pod Security, priority) only reads, so it runs
+    # before the revision lock is taken: writers queue on that lock, and the time it is
+    # held bounds the whole cluster's write rate. Service admission allocates ClusterIPs
+    # and nodePorts from what is stored, which is only safe under the lock.
+    locked_admission = kind in admission.ALLOCATING_KINDS
+    if not locked_admission:
+        admission.admit_create(res, obj)
     with transaction.atomic():
         rev = _bump_revision()
-        admission.admit_create(res, obj)
+        if locked_admission:
+            admission.admit_create(res, obj)
         m = meta(obj)
         m["uid"] = str(uuid.uuid4())
         m["resourceVersion"] = str(rev)
@@ -208,12 +208,9 @@ def create(kind: str, obj: dict, *, dry_run: bool = False) -> dict:
                         "selfLink"):
             m.pop(dropped, None)
         admission.check_namespace_accepts(res, m.get("namespace", ""), m["name"])
-        try:
-            with transaction.atomic():
-                res.model.objects.create(**_columns(res, obj))
-        except IntegrityError:
+        if not rowsql.insert_object(res.model, _columns(res, obj)):
             raise AlreadyExists(f'{_what(res)} "{m["name"]}" already exists',
-                                kind=res.plural, name=m["name"], group=res.group) from None
+                                kind=res.plural, name=m["name"], group=res.group)
         _record(res, "ADDED", obj, rev)
         _finish(dry_run)
     return obj

@@ -18,8 +18,8 @@ from collections.abc import Callable
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from cluster import admission, events, store
-from cluster.dispatch import StoreEvent, dispatch
+from cluster import admission, notify, store
+from cluster.dispatch import StoreEvent
 from cluster.errors import AlreadyExists, ApiError, BadRequest, not_found
 from cluster.models import WatchEvent
 from cluster.objects import dumps, format_time, meta
@@ -65,9 +65,9 @@ def _record_many(res: Resource, written: list[tuple[str, dict, dict | None, str]
     WatchEvent.objects.bulk_create(rows)
 
     def after_commit() -> None:
-        for message, event in after:
-            events.publish(message)
-            dispatch(event)
+        with notify.batched():  # one pipelined publish, routes see the batch at once
+            for message, event in after:
+                notify.committed(message, event)
     transaction.on_commit(after_commit)
 
 

@@ -18,21 +18,31 @@ def _node_changed(old: dict | None, new: dict) -> bool:
 
 
 def route(event: StoreEvent) -> None:
+    if _handle(event):
+        kick.kick()
+
+
+def _route_many(events: list[StoreEvent]) -> None:
+    # One kick for a batch of new pods instead of one per pod.
+    if [event for event in events if _handle(event)]:
+        kick.kick()
+
+
+route.many = _route_many  # type: ignore[attr-defined]
+
+
+def _handle(event: StoreEvent) -> bool:
+    """Queue, forget or revive pods for one event; True when the scheduler should run."""
     obj = event.object
     if event.kind == "Node":
-        if event.type != "DELETED" and _node_changed(event.old, obj):
-            if queue.unpark():
-                kick.kick()
-        return
+        return event.type != "DELETED" and _node_changed(event.old, obj) and bool(queue.unpark())
     if event.kind != "Pod":
-        return
+        return False
     key = kick.pod_key(obj)
     node = (obj.get("spec") or {}).get("nodeName")
     if event.type == "DELETED":
         queue.done(key)
-        if node and queue.unpark():
-            kick.kick()
-        return
+        return bool(node) and bool(queue.unpark())
     if node:
         old_labels = ((event.old or {}).get("metadata") or {}).get("labels")
         freed = (obj.get("status") or {}).get("phase") in ("Succeeded", "Failed") \
@@ -40,8 +50,5 @@ def route(event: StoreEvent) -> None:
             (obj.get("status") or {}).get("phase")
         relabelled = event.old is not None and old_labels != (obj.get("metadata") or {}).get(
             "labels")
-        if (freed or relabelled) and queue.unpark():
-            kick.kick()
-        return
-    if kick.ours(obj) and queue.add(key, kick.priority_hint(obj), kick.created_ms(obj)):
-        kick.kick()
+        return bool(freed or relabelled) and bool(queue.unpark())
+    return kick.ours(obj) and queue.add(key, kick.priority_hint(obj), kick.created_ms(obj))

@@ -20,6 +20,14 @@ def route(event: StoreEvent) -> None:
     runtime.enqueue_many(keys_for(event))
 
 
+def _route_many(events: list[StoreEvent]) -> None:
+    # Fifty pods of one ReplicaSet created in a batch queue its key once, not fifty times.
+    runtime.enqueue_many([key for event in events for key in keys_for(event)])
+
+
+route.many = _route_many  # type: ignore[attr-defined]
+
+
 def keys_for(event: StoreEvent) -> list[tuple[str, str]]:
     obj, old = event.object, event.old or {}
     ns, name, kind = event.namespace, event.name, event.kind

@@ -13,6 +13,7 @@ from typing import TypeVar
 
 from django.db import transaction
 
+from cluster import notify
 from cluster.errors import ApiError, NotFound
 
 log = logging.getLogger(__name__)
@@ -32,7 +33,8 @@ def run_batch(ops: Iterable[Callable[[], T]], size: int = DEFAULT_BATCH,
     chunk: list[Callable[[], T]] = []
 
     def flush() -> None:
-        with transaction.atomic():
+        # Announced together after the commit: one Redis round trip for the batch.
+        with notify.batched(), transaction.atomic():
             for op in chunk:
                 try:
                     results.append(op())

@@ -10,6 +10,10 @@ from cluster.runner.nginx import nginx_binary, write_nginx_conf
 
 WSGI_WORKERS = 2
 WSGI_THREADS = 8
+# Two controller workers: a reconcile spends most of its time waiting on SQLite and
+# Redis round trips, so a second process overlaps those waits (per-key Redis locks keep
+# one worker per key). 100 Deployments x 5 went from 17 s to ... (docs/benchmarks.md).
+CONTROLLER_WORKERS = 2
 
 
 @dataclass(frozen=True)
@@ -24,12 +28,12 @@ class ProcessSpec:
     death_signal: int = signal.SIGKILL
 
 
-def _celery_worker(cfg: ClusterConfig, queue: str) -> list[str]:
+def _celery_worker(cfg: ClusterConfig, queue: str, name: str = "") -> list[str]:
     # --pool solo: one task at a time per worker, which is what "one binding at a
     # time" (scheduler) and per-key ordering (controllers) rely on.
     return [
         cfg.python, "-m", "celery", "-A", "config", "worker",
-        "-Q", queue, "-n", f"{queue}@%h", "--pool", "solo",
+        "-Q", queue, "-n", f"{name or queue}@%h", "--pool", "solo",
         "--loglevel", "INFO", "--without-gossip", "--without-mingle",
     ]
 
@@ -55,7 +59,6 @@ def core_processes(cfg: ClusterConfig) -> list[ProcessSpec]:
             cfg.python, "-m", "daphne", "-b", "127.0.0.1", "-p", str(cfg.asgi_port),
             "--proxy-headers", "config.asgi:application",
         ]),
-        ("controllers", _celery_worker(cfg, "controllers")),
         ("scheduler", _celery_worker(cfg, "scheduler")),
         ("beat", [
             cfg.python, "-m", "celery", "-A", "config", "beat", "--loglevel", "INFO",
@@ -64,7 +67,19 @@ def core_processes(cfg: ClusterConfig) -> list[ProcessSpec]:
     ]
     return [ProcessSpec(name, argv, cfg.env, cfg.base_dir,
                         signal.SIGTERM if name == "nginx" else signal.SIGKILL)
-            for name, argv in argvs]
+            for name, argv in argvs] + controller_processes(cfg)
+
+
+def controller_processes(cfg: ClusterConfig) -> list[ProcessSpec]:
+    """CONTROLLER_WORKERS workers on the controllers queue, each with its own name: a
+    restarting worker frees the locks its previous life held, found by that name."""
+    procs = []
+    for i in range(1, CONTROLLER_WORKERS + 1):
+        name = "controllers" if i == 1 else f"controllers-{i}"
+        env = {**cfg.env, "KUBELAB_CONTROLLER_WORKER": f"{name}@{cfg.var_dir.name}"}
+        procs.append(ProcessSpec(name, _celery_worker(cfg, "controllers", name), env,
+                                 cfg.base_dir))
+    return procs
 
 
 def docker_node_processes(cfg: ClusterConfig) -> list[ProcessSpec]:
