@@ -24,6 +24,13 @@ def _classes() -> dict[str, dict]:
     return _cache["classes"]
 
 
+def forget_cache() -> None:
+    """Drop the cached classes. For a caller that rolled back a transaction in which a
+    PriorityClass was created and read: a later real write may reuse that revision and
+    row count, so the (version, count) check alone would not notice."""
+    _cache["version"] = None
+
+
 def resolve_priority(pod: dict) -> None:
     """Set spec.priority (and preemptionPolicy) from the named PriorityClass, or from the
     globalDefault class when none is named, else 0. Runs inside the store's create

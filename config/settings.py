@@ -31,6 +31,9 @@ KUBELAB_RUNTIME = env_choice("KUBELAB_RUNTIME", "auto", ("auto", "docker", "simu
 KUBELAB_SIMULATED_NODES = env_int("KUBELAB_SIMULATED_NODES", 0, minimum=0)
 # Watch events are kept at least this long; older resourceVersions get 410.
 WATCH_HISTORY_SECONDS = env_int("KUBELAB_WATCH_HISTORY_SECONDS", 600, minimum=1)
+# The map's kinds are kept longer, for the dashboard's time travel (a class, not ten
+# minutes); see dashboard/history.py. 0 keeps them no longer than watches do.
+HISTORY_SECONDS = env_int("KUBELAB_HISTORY_SECONDS", 3 * 3600, minimum=0)
 # Events channel in Redis that every committed write is published to.
 EVENTS_CHANNEL = env_str("KUBELAB_EVENTS_CHANNEL", "kubelab:events")
 SERVICE_CLUSTER_IP_RANGE = env_str("KUBELAB_SERVICE_CIDR", "10.96.0.0/12")

@@ -1,13 +1,23 @@
 """Dashboard URLs: pages at the top level, JSON helpers under /ui/."""
 from django.urls import path
 
-from dashboard import api_views, logs_view, views
+from dashboard import (
+    api_views,
+    editor_views,
+    history_views,
+    logs_view,
+    overlay_views,
+    reconcile_views,
+    views,
+)
 
 urlpatterns = [
     path("", views.index),
     path("login", views.login),
     path("logout", views.logout),
     path("glossary", views.glossary),
+    path("replay", history_views.replay),
+    path("ui/history", history_views.history_file),
     path("ui/vocabulary.json", api_views.vocabulary),
     path("ui/selector", api_views.selector),
     path("ui/object/<str:kind>/<str:ns>/<str:name>", api_views.describe),
@@ -22,4 +32,16 @@ urlpatterns = [
     path("ui/set-image", api_views.set_image),
     path("ui/send-requests", api_views.send_requests),
     path("ui/log/<str:ns>/<str:name>", logs_view.pod_log),
+    path("ui/scheduling/<str:ns>/<str:name>", overlay_views.scheduling),
+    path("ui/scheduling/<str:ns>/<str:name>/compare", overlay_views.compare),
+    path("ui/reconciles/<str:kind>/<str:ns>/<str:name>", reconcile_views.view),
+    path("ui/controllers", reconcile_views.controls),
+    path("ui/controllers/set", reconcile_views.set_controls),
+    path("ui/controllers/step", reconcile_views.step),
+    path("editor", editor_views.page),
+    path("ui/editor/check", editor_views.check),
+    path("ui/editor/diff", editor_views.diff),
+    path("ui/editor/apply", editor_views.apply),
+    path("ui/editor/delete", editor_views.delete),
+    path("ui/editor/live", editor_views.live),
 ]

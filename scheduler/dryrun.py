@@ -12,11 +12,14 @@ from scheduler.priorities import priority_of
 from scheduler.snapshot import build
 
 
-def explain(pod: dict, profile: str, *, snapshot=None, seed: int | None = 0) -> dict:
+def explain(pod: dict, profile: str, *, snapshot=None, seed: int | None = 0,
+            settings: dict[str, str] | None = None) -> dict:
     """The decision dict (as the annotation would hold it) for `pod` under `profile`
     (a profile name, or `borg` / `default-scheduler` as the cluster settings resolve
-    them). Nothing is written. A fixed seed makes the node order repeatable."""
-    chosen = profiles.resolve(profile, cfg.cluster_settings())
+    them; pass `settings={}` to mean the named profile itself). Nothing is written.
+    A fixed seed makes the node order repeatable."""
+    chosen = profiles.resolve(profile, cfg.cluster_settings() if settings is None
+                              else settings)
     if chosen is None:
         raise ValueError(f"no scheduling profile named {profile!r}")
     pod = copy.deepcopy(pod)

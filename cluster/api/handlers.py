@@ -212,7 +212,10 @@ def delete(req: ApiRequest) -> HttpResponse:
                              dry_run=dry_run)
     if not gone or opts.get("propagationPolicy") != "Orphan":
         _sweep_soon()
-    return object_response(obj, 200 if gone else 202)
+    # As kube-apiserver: 200 even when deletion is still pending (a pod's grace period,
+    # finalizers); 202 only for a pending deletion asked with orphanDependents=false.
+    accepted = not gone and opts.get("orphanDependents") is False
+    return object_response(obj, 202 if accepted else 200)
 
 
 def _sweep_soon() -> None:

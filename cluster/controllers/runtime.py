@@ -6,7 +6,9 @@
   arriving during the reconcile queues the key again and nothing is missed; then takes a
   per-key Redis lock (one worker per key), calls the controller's `reconcile(key)`,
   maps errors (temporary → backoff, permanent → warning event, not found → done) and
-  publishes one record of what it did for the dashboard.
+  publishes one record of what it did for the dashboard (Deployments and ReplicaSets
+  also keep their last few records in a short Redis list, for the reconcile view).
+- While paused, keys are parked; `grant_step` lets exactly one parked key through.
 - Reconciles are level-triggered: they re-read the store, so a task run twice, late, or
   after a SIGKILLed attempt converges to the same state. Keys, never objects, are queued.
 """
@@ -92,6 +94,20 @@ def _failures(controller: str, key: str) -> str:
 
 
 PARKED = "kubelab:ctl:parked"  # keys that arrived while the controllers were paused
+STEPS = "kubelab:ctl:steps"  # parked member → reconciles it may run while paused
+# Controllers whose records the dashboard's reconcile view lists per object; the others
+# (one key per pod, per node) would only cost a write per reconcile nobody reads.
+RECORDED = ("deployment", "replicaset")
+RECENT_MAX = 50
+RECENT_SECONDS = 1800
+
+
+def _member(controller: str, key: str) -> str:
+    return json.dumps([controller, key])
+
+
+def recent_key(controller: str, key: str) -> str:
+    return f"kubelab:ctl:recent:{controller}:{key}"
 
 
 def worker_name() -> str:
@@ -154,14 +170,19 @@ def run(controller: str, key: str) -> str:
     """Reconcile one key. Returns what happened: done | busy | parked | retry | failed."""
     r = redis_client()
     r.delete(_mark(controller, key))
+    stepped = False
     if switches.current().paused:
-        r.sadd(PARKED, json.dumps([controller, key]))
-        return "parked"
+        stepped = bool(r.eval(_TAKE_STEP, 1, STEPS, _member(controller, key)))
+        if not stepped:
+            r.sadd(PARKED, _member(controller, key))
+            return "parked"
     token = f"{worker_name()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
     lock = _lock(controller, key)
     if not r.set(lock, token, nx=True, ex=cs.LOCK_SECONDS):
         # Another worker has the key; it will see our change too only if it read the
         # store after it, so look again shortly rather than dropping the key.
+        if stepped:  # the step is for a reconcile that runs: hand it to the retry
+            r.hincrby(STEPS, _member(controller, key), 1)
         enqueue(controller, key, delay=0.2)
         return "busy"
     started = time.monotonic()
@@ -192,7 +213,7 @@ def run(controller: str, key: str) -> str:
     finally:
         _current.ctx = None
         r.eval(_RELEASE, 1, lock, token)
-    _publish(controller, key, outcome, result, time.monotonic() - started)
+    _publish(controller, key, outcome, result, time.monotonic() - started, stepped)
     return result
 
 
@@ -220,13 +241,23 @@ def _report_permanent(controller: str, key: str, exc: Exception) -> None:
 
 
 def _publish(controller: str, key: str, outcome: Outcome, result: str,
-             seconds: float) -> None:
+             seconds: float, stepped: bool = False) -> None:
     record = {"controller": controller, "key": key, "desired": outcome.desired,
               "observed": outcome.observed, "actions": outcome.actions[:20],
               "actionCount": len(outcome.actions), "result": result,
               "durationMs": round(seconds * 1000, 2), "time": time.time()}
+    if stepped:
+        record["stepped"] = True
+    text = json.dumps(record, default=str)
     try:
-        redis_client().publish(reconcile_channel(), json.dumps(record, default=str))
+        pipe = redis_client().pipeline(transaction=False)  # one round trip, as before
+        pipe.publish(reconcile_channel(), text)
+        if controller in RECORDED:
+            name = recent_key(controller, key)
+            pipe.lpush(name, text)
+            pipe.ltrim(name, 0, RECENT_MAX - 1)
+            pipe.expire(name, RECENT_SECONDS)
+        pipe.execute()
     except redis.RedisError:
         pass  # the dashboard's view is best effort
 
@@ -236,13 +267,57 @@ def reconcile_channel() -> str:
     return cs.RECONCILE_CHANNEL if events == "kubelab:events" else f"{events}:reconciles"
 
 
-# --- pause and worker start ----------------------------------------------------
+# --- pause, single step and worker start ---------------------------------------
+
+# Take one step grant for this member, atomically: two workers never share one step.
+_TAKE_STEP = """
+local n = tonumber(redis.call('hget', KEYS[1], ARGV[1]) or '0')
+if n <= 0 then return 0 end
+if n == 1 then redis.call('hdel', KEYS[1], ARGV[1])
+else redis.call('hincrby', KEYS[1], ARGV[1], -1) end
+return 1
+"""
+
+# Unpark one member (the given one, or any when ARGV[1] is empty) and grant it one step.
+# Only a parked key is granted, so a grant never waits for a key that may never come.
+_GRANT_STEP = """
+local member = ARGV[1]
+if member == '' then
+  member = redis.call('spop', KEYS[1])
+  if not member then return false end
+elseif redis.call('srem', KEYS[1], member) == 0 then
+  return false
+end
+redis.call('hincrby', KEYS[2], member, 1)
+return member
+"""
+
+
+def grant_step(candidates: list[tuple[str, str]] | None = None) -> tuple[str, str] | None:
+    """While paused: let exactly one parked reconcile run — the first parked one of
+    `candidates`, or any parked key when None. Returns (controller, key) or None."""
+    r = redis_client()
+    members = [_member(c, k) for c, k in candidates] if candidates is not None else [""]
+    for member in members:
+        got = r.eval(_GRANT_STEP, 2, PARKED, STEPS, member)
+        if got:
+            controller, key = json.loads(got)
+            enqueue(controller, key)  # already queued: that task takes the grant
+            return controller, key
+    return None
+
+
+def parked() -> list[tuple[str, str]]:
+    """The keys waiting for the controllers to be resumed (or stepped)."""
+    return [tuple(json.loads(m)) for m in redis_client().smembers(PARKED)]
+
 
 def unpark() -> int:
     """Re-queue the keys parked while paused, once the pause switch is off."""
     if switches.current().paused:
         return 0
     r = redis_client()
+    r.delete(STEPS)  # running freely: a grant left over must not matter at the next pause
     count = 0
     while True:
         raw = r.spop(PARKED)

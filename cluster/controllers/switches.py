@@ -24,7 +24,8 @@ class Switches:
 _cache: tuple[float, Switches] | None = None
 
 
-def _parse(data: dict) -> Switches:
+def parse(data: dict) -> Switches:
+    """The switches in a ConfigMap's data (also read by the dashboard's controls)."""
     try:
         delay = max(0.0, float(data.get("controllers.delaySeconds") or 0))
     except (TypeError, ValueError):
@@ -41,7 +42,7 @@ def current() -> Switches:
         return _cache[1]
     try:
         cm = store.get("ConfigMap", cs.SWITCHES_NAMESPACE, cs.SWITCHES_NAME)
-        value = _parse(cm.get("data") or {})
+        value = parse(cm.get("data") or {})
     except NotFound:
         value = Switches()
     _cache = (now, value)

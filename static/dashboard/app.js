@@ -1,13 +1,18 @@
 // The map page: wires the state, socket, map, selector box, side panels and charts.
 import { Charts } from "./charts.js";
-import { showDetails, stopPodIO } from "./details.js";
+import { addSection, showDetails, stopPodIO } from "./details.js";
 import { renderEvents } from "./events.js";
 import { FlowCharts } from "./flowcharts.js";
+import { LoopControls } from "./loopcontrols.js";
 import { ClusterMap } from "./map.js";
+import { SchedulingOverlay } from "./overlay.js";
+import { reconcileSection } from "./reconcile.js";
+import { schedulingSection } from "./schedpanel.js";
 import { SelectorBox } from "./selector.js";
 import { renderServices } from "./services.js";
 import { connect } from "./socket.js";
 import { ClusterState } from "./state.js";
+import { Timeline } from "./timeline.js";
 import { applyVocabulary } from "./vocab.js";
 import { renderWorkloads } from "./workloads.js";
 
@@ -25,6 +30,10 @@ const map = new ClusterMap($("#map"), state, view);
 const selector = new SelectorBox($("#selector"), $("#selector-error"), () => redraw(true));
 const charts = new Charts($("#chart-phases"), $("#chart-alloc"), state, view);
 const flow = new FlowCharts($("#chart-sched"), $("#chart-restarts"), $("#chart-events"), state, view);
+const overlay = new SchedulingOverlay($("#map"), state);
+addSection((info) => (info.kind === "Pod" ? schedulingSection(info, overlay) : null));
+addSection((info) => (["Deployment", "ReplicaSet"].includes(info.kind) ? reconcileSection(info) : null));
+new LoopControls($("#loop-controls"));
 
 function namespaceOptions() {
   const select = $("#namespace-filter");
@@ -49,7 +58,10 @@ function redraw(all) {
 }
 
 state.onRender(({ full }) => redraw(full));
-connect(state, (status) => {
+// /replay draws a recorded file with this same code and no socket (replay.js feeds it).
+const replaying = !!document.querySelector('meta[name="kubelab-replay"]');
+const timeline = new Timeline($("#timeline"), state, view, panel, { live: !replaying });
+if (!replaying) connect(state, (status) => {
   const badge = $("#connection");
   badge.textContent = status;
   badge.dataset.status = status;
@@ -82,4 +94,4 @@ $("#details .close").addEventListener("click", closePanel);
 document.addEventListener("kubelab:escape", closePanel);
 document.addEventListener("kubelab:vocabulary", () => redraw(true));
 
-window.kubelab = { state, view, charts, flow };  // for the tests and the benchmark
+window.kubelab = { state, view, charts, flow, timeline };  // for the tests and the benchmark

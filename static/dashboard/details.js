@@ -91,6 +91,11 @@ function actionsFor(info, obj, killed, refresh) {
 
 export { stopPodIO };
 
+// Sections other modules add (the scheduling overlay, the reconcile view):
+// fn(info, obj) returns an element, or null when it has nothing for this object.
+const extraSections = [];
+export function addSection(fn) { extraSections.push(fn); }
+
 export async function showDetails(panel, state, kind, namespace, name) {
   const body = panel.querySelector(".panel-body");
   stopPodIO();  // the previous object's log tail and terminal
@@ -108,7 +113,11 @@ export async function showDetails(panel, state, kind, namespace, name) {
   const killed = kind === "Node" ? await actions.killedNodes().catch(() => new Set()) : new Set();
   const refresh = () => { if (!panel.hidden) showDetails(panel, state, kind, namespace, name); };
   const parts = [title, actionsFor(info, state.get(kind, namespace, name), killed, refresh)];
-  if (info.pendingReason) parts.push(section("Why pending", el("p", "reason", info.pendingReason)));
+  for (const fn of extraSections) {
+    const extra = fn(info, state.get(kind, namespace, name));
+    if (extra) parts.push(extra);
+  }
+  // "Why pending?" is the scheduling section's (schedpanel.js), grouped by reason.
   if (info.decision) parts.push(section("Scheduler decision", el("pre", "objname", JSON.stringify(info.decision, null, 2))));
   if (info.owners.length) {
     parts.push(section("Owner chain", el("p", "objname",

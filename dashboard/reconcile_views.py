@@ -1,0 +1,29 @@
+"""JSON endpoints of the reconcile view and the control-loop switches (CSRF-checked
+writes, teacher only; a student gets the readable refusal as a 403)."""
+from __future__ import annotations
+
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.http import require_GET, require_POST
+
+from dashboard import reconcile, reconcile_controls
+from dashboard.api_views import _json_view
+
+view = require_GET(_json_view(
+    lambda p, a: reconcile.view(p, a["kind"], a["ns"], a["name"])))
+
+controls = require_GET(_json_view(lambda p, a: reconcile_controls.status(p)))
+
+set_controls = csrf_protect(require_POST(_json_view(
+    lambda p, a: reconcile_controls.set_switches(p, a.get("paused"), a.get("delaySeconds")))))
+
+
+def _step(principal, args: dict) -> dict:
+    kind = args.get("kind") or ""
+    # Refuse a student before looking at the workload: the refusal is the news.
+    reconcile_controls.require_teacher(principal)
+    keys = reconcile.step_workload(principal, kind, args.get("namespace", ""),
+                                   args.get("name", "")) if kind else None
+    return reconcile_controls.step(principal, keys)
+
+
+step = csrf_protect(require_POST(_json_view(_step)))
