@@ -16,6 +16,7 @@ from typing import NamedTuple
 from asgiref.sync import sync_to_async
 
 from cluster.models import Revision, WatchEvent
+from cluster.objects import loads
 
 POLL_SECONDS = 2.0  # re-check the table now and then, in case a publish was lost
 
@@ -71,7 +72,7 @@ class OrderedEvents:
         """Events after `last` up to `upto` from the table; `last` moves to `upto`."""
         rows = await sync_to_async(_rows_between)(self.kinds, self.last, upto) \
             if upto > self.last else []
-        out = [Event(rev, event_type, kind, json.loads(body))
+        out = [Event(rev, event_type, kind, loads(body))
                for rev, event_type, kind, ns, name, body in rows
                if self.visible(kind, ns, name)]
         self.last = max(self.last, upto)

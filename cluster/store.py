@@ -22,7 +22,7 @@ from cluster import admission, notify, rowsql
 from cluster.dispatch import StoreEvent
 from cluster.errors import AlreadyExists, BadRequest, Conflict, Invalid, not_found
 from cluster.models import Revision, WatchEvent
-from cluster.objects import dumps, format_time, meta
+from cluster.objects import dumps, format_time, loads, meta
 from cluster.resources import Resource, by_kind
 from cluster.selectors import FieldSelector, LabelSelector
 
@@ -87,7 +87,7 @@ def list_objects(kind: str, namespace: str | None = None,
     for ns, name, labels, body in rows.iterator(chunk_size=2000):
         if label_selector is not None and not label_selector.matches(labels):
             continue
-        if field_selector is not None and not field_selector.matches(json.loads(body)):
+        if field_selector is not None and not field_selector.matches(loads(body)):
             continue
         if limit and len(items) >= limit:
             more = True
@@ -256,8 +256,10 @@ def mutate(kind: str, namespace: str, name: str, change: Callable[[dict], dict],
 def _change_row(res: Resource, row, rev: int, name: str, change: Callable[[dict], dict],
                 subresource: str, dry_run: bool, check_rv: bool) -> dict:
     """The body of `mutate` once the row is found (inside its transaction)."""
-    old = json.loads(row.body)
-    new = copy.deepcopy(change(copy.deepcopy(old)))
+    old = loads(row.body)
+    # `change` gets its own parse of the row (cheaper than deep-copying `old`); what it
+    # returns is copied, as it may be the caller's own object.
+    new = copy.deepcopy(change(loads(row.body)))
     if not isinstance(new, dict):
         raise BadRequest("the request body must be an object")
     new_meta = meta(new)
@@ -313,7 +315,7 @@ def delete(kind: str, namespace: str, name: str, *, propagation: str = "",
         row = _row(res, ns, name)
         if row is None:
             raise not_found(res.plural, name, res.group)
-        obj = json.loads(row.body)
+        obj = loads(row.body)
         m = obj["metadata"]
         if precondition_uid and precondition_uid != m["uid"]:
             raise Conflict(f"Precondition failed: UID in precondition: {precondition_uid}, "

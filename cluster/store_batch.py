@@ -11,7 +11,6 @@ write path: it is the store's path, taken once for many objects.
 from __future__ import annotations
 
 import copy
-import json
 import uuid
 from collections.abc import Callable
 
@@ -22,7 +21,7 @@ from cluster import admission, notify, store
 from cluster.dispatch import StoreEvent
 from cluster.errors import AlreadyExists, ApiError, BadRequest, not_found
 from cluster.models import WatchEvent
-from cluster.objects import dumps, format_time, meta
+from cluster.objects import dumps, format_time, loads, meta
 from cluster.resources import Resource, by_kind
 
 Change = tuple[str, str, Callable[[dict], dict]]  # (namespace, name, change(current))
@@ -105,9 +104,10 @@ def mutate_many(kind: str, changes: list[Change], *,
             if row is None:
                 results.append(not_found(res.plural, name, res.group))
                 continue
-            old = json.loads(row.body)
+            old = loads(row.body)
             try:
-                new = change(copy.deepcopy(old))
+                # A second parse, not a deepcopy of `old`: several times cheaper.
+                new = change(loads(row.body))
                 if not isinstance(new, dict):
                     raise BadRequest("the request body must be an object")
                 merged = admission.admit_update(res, new, old, subresource)

@@ -4,7 +4,6 @@ Unschedulable condition, nominatedNodeName, preemption's evictions, and Events."
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -13,7 +12,7 @@ from django.db import DatabaseError, transaction
 
 from cluster import admission, store, store_batch
 from cluster.errors import ApiError, Conflict, NotFound
-from cluster.objects import format_time
+from cluster.objects import dumps, format_time
 from cluster.recorder import record
 from scheduler.explain import ANNOTATION
 from scheduler.plugins.default_preemption import Preemption
@@ -26,7 +25,7 @@ def _annotate(pod: dict, decision: dict | None) -> None:
     if decision:
         meta = pod.setdefault("metadata", {})
         annotations = meta.get("annotations") or {}
-        annotations[ANNOTATION] = json.dumps(decision, separators=(",", ":"))
+        annotations[ANNOTATION] = dumps(decision)
         meta["annotations"] = annotations
 
 

@@ -8,8 +8,7 @@ before its event arrives. Reading rows here is fine; nothing here writes.
 """
 from __future__ import annotations
 
-import json
-
+from cluster.objects import loads
 from scheduler.framework import HOSTNAME, NodeInfo, PodInfo
 from scheduler.plugins.pod_terms import required_terms
 
@@ -87,7 +86,7 @@ class Snapshot:
                                   for t in required_terms(pod, "podAntiAffinity"))
 
     def apply(self, event_type: str, kind: str, name: str, body: str) -> None:
-        obj = json.loads(body)
+        obj = loads(body)
         if kind == "Node":
             if event_type == "DELETED":
                 self.remove_node(name)
@@ -109,11 +108,11 @@ def build() -> Snapshot:
     snap = Snapshot()
     snap.revision = store.current_revision()
     for body in Node.objects.values_list("body", flat=True).iterator(chunk_size=2000):
-        snap.set_node(json.loads(body))
+        snap.set_node(loads(body))
     rows = Pod.objects.exclude(node_name="").exclude(phase__in=TERMINAL) \
         .values_list("body", flat=True)
     for body in rows.iterator(chunk_size=2000):
-        snap.set_pod(json.loads(body))
+        snap.set_pod(loads(body))
     return snap
 
 

@@ -7,13 +7,13 @@ meanwhile, or was deleted) is un-reserved and requeued alone; the conditional bi
 write still makes a second scheduler harmless."""
 from __future__ import annotations
 
-import json
 import logging
 import random
 import time
 from dataclasses import dataclass, field
 
 from cluster.errors import Conflict, NotFound
+from cluster.objects import loads
 from scheduler import binder, cycle, profiles, queue
 from scheduler import settings as cfg
 from scheduler.equivalence import EquivalenceCache
@@ -60,7 +60,7 @@ def _read(keys: list[str]) -> dict[str, dict]:
     namespaces = {k.partition("/")[0] for k in keys}
     rows = Pod.objects.filter(namespace__in=namespaces, name__in=names) \
         .values_list("namespace", "name", "body")
-    return {f"{ns}/{name}": json.loads(body) for ns, name, body in rows
+    return {f"{ns}/{name}": loads(body) for ns, name, body in rows
             if f"{ns}/{name}" in wanted}
 
 

@@ -13,6 +13,7 @@ from cluster.controllers import podutil, runtime
 from cluster.controllers.keys import split
 from cluster.errors import AlreadyExists, NotFound
 from cluster.models import Pod
+from cluster.objects import loads
 from cluster.selectors import label_selector_from_map
 
 
@@ -27,7 +28,7 @@ def reconcile(key: str) -> runtime.Outcome:
     if not spec.get("selector") or spec.get("type") == "ExternalName":
         return runtime.Outcome(desired="unmanaged")  # Endpoints written by hand stay as they are
     selector = label_selector_from_map(spec["selector"])
-    pods = [json.loads(body) for labels, body in
+    pods = [loads(body) for labels, body in
             Pod.objects.filter(namespace=namespace).values_list("labels", "body")
             if selector.matches(labels or {})]
     subsets = build_subsets(svc, pods)

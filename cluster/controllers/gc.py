@@ -8,12 +8,11 @@ Keys:
 """
 from __future__ import annotations
 
-import json
-
 from cluster import store
 from cluster.controllers import runtime
 from cluster.controllers.keys import gc_object_key
 from cluster.errors import NotFound
+from cluster.objects import loads
 from cluster.resources import RESOURCES, Resource
 
 NAMESPACED = [r for r in RESOURCES if r.namespaced]
@@ -46,7 +45,7 @@ def dependents(namespace: str, owner_uid: str) -> list[tuple[Resource, dict]]:
     for res in NAMESPACED:
         rows = res.model.objects.filter(namespace=namespace).exclude(owner_uids=[]) \
             .values_list("owner_uids", "body")
-        found.extend((res, json.loads(body)) for owners, body in rows
+        found.extend((res, loads(body)) for owners, body in rows
                      if owner_uid in (owners or []))
     return found
 
@@ -129,7 +128,7 @@ def _sweep() -> runtime.Outcome:
     for res in RESOURCES:
         for ns, name, body in res.model.objects.filter(deletion_timestamp__isnull=False) \
                 .values_list("namespace", "name", "body"):
-            if {"orphan", "foregroundDeletion"} & set(json.loads(body)["metadata"]
+            if {"orphan", "foregroundDeletion"} & set(loads(body)["metadata"]
                                                       .get("finalizers") or []):
                 keys.append(("gc", gc_object_key(res.kind, ns, name)))
     return runtime.Outcome(observed=len(keys), actions=[f"queued {runtime.enqueue_many(keys)}"])

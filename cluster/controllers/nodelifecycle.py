@@ -11,7 +11,6 @@ no event to react to.
 """
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta
 
 from django.utils import timezone
@@ -21,7 +20,7 @@ from cluster.controllers import podutil, runtime
 from cluster.controllers import settings as cs
 from cluster.errors import NotFound
 from cluster.models import Lease, Node, Pod
-from cluster.objects import format_time, parse_time
+from cluster.objects import format_time, loads, parse_time
 from cluster.recorder import record
 
 COMPONENT = "node-controller"
@@ -60,10 +59,10 @@ def needs_attention(node: dict, lease: dict | None, now: datetime) -> bool:
 def monitor() -> int:
     """Queue the nodes whose lease state and conditions disagree."""
     now = timezone.now()
-    leases = {name: json.loads(body) for name, body in
+    leases = {name: loads(body) for name, body in
               Lease.objects.filter(namespace=LEASE_NS).values_list("name", "body")}
     keys = [("nodelifecycle", name) for name, body in Node.objects.values_list("name", "body")
-            if needs_attention(json.loads(body), leases.get(name), now)]
+            if needs_attention(loads(body), leases.get(name), now)]
     return runtime.enqueue_many(keys)
 
 
@@ -159,7 +158,7 @@ def _evict(node: dict, now: datetime) -> float | None:
     next_due: float | None = None
     for body in Pod.objects.filter(node_name=name, deletion_timestamp__isnull=True) \
             .values_list("body", flat=True):
-        pod = json.loads(body)
+        pod = loads(body)
         seconds = toleration_seconds(pod)
         if seconds is None:
             continue

@@ -6,11 +6,10 @@ pods appeared, so queue every ReplicaSet with a selector (each adopts what it ma
 """
 from __future__ import annotations
 
-import json
-
 from cluster.controllers import runtime
 from cluster.controllers.keys import ns_key, split
 from cluster.models import ReplicaSet, Service
+from cluster.objects import loads
 from cluster.selectors import SelectorError, label_selector_from_dict
 
 
@@ -29,7 +28,7 @@ def _services(namespace: str) -> list[tuple[str, str]]:
     # as well as joined one; an unchanged Endpoints costs no write.
     return [("endpoints", ns_key(namespace, svc_name)) for svc_name, body in
             Service.objects.filter(namespace=namespace).values_list("name", "body")
-            if (json.loads(body).get("spec") or {}).get("selector")]
+            if (loads(body).get("spec") or {}).get("selector")]
 
 
 def _selecting_replicasets(namespace: str) -> list[tuple[str, str]]:
@@ -38,7 +37,7 @@ def _selecting_replicasets(namespace: str) -> list[tuple[str, str]]:
     for rs_name, body in ReplicaSet.objects.filter(namespace=namespace) \
             .values_list("name", "body"):
         try:
-            selector = label_selector_from_dict((json.loads(body).get("spec") or {})
+            selector = label_selector_from_dict((loads(body).get("spec") or {})
                                                 .get("selector"))
         except SelectorError:
             continue

@@ -1,14 +1,13 @@
 """Small pure helpers on pods and workload objects shared by the controllers."""
 from __future__ import annotations
 
-import json
 from datetime import datetime
 
 from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 
 from cluster.models import Pod
-from cluster.objects import format_time, parse_time
+from cluster.objects import format_time, loads, parse_time
 
 
 def condition(obj: dict, ctype: str) -> dict | None:
@@ -89,11 +88,11 @@ def owned_and_orphan_pods(namespace: str, owner_uid: str,
     one by one) was 90% of a ReplicaSet reconcile with 1,000 pods next to it."""
     pods = Pod.objects.filter(namespace=namespace).annotate(
         owners_text=Cast("owner_uids", TextField()))
-    owned = [pod for pod in (json.loads(body) for body in pods.filter(
+    owned = [pod for pod in (loads(body) for body in pods.filter(
         owners_text__contains=owner_uid).values_list("body", flat=True))
         if any(isinstance(o, dict) and o.get("uid") == owner_uid
                for o in pod["metadata"].get("ownerReferences") or [])]
-    orphans = [json.loads(body) for labels, body in pods.filter(
+    orphans = [loads(body) for labels, body in pods.filter(
         Q(owners_text="[]") | Q(owner_uids__isnull=True)).values_list("labels", "body")
         if matches(labels or {})]
     return owned, orphans

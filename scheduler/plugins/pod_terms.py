@@ -41,12 +41,24 @@ def _term(raw: dict, owner_namespace: str, weight: int = 0) -> Term | None:
 
 
 def required_terms(pod: PodInfo, kind: str) -> list[Term]:
-    """kind: podAffinity or podAntiAffinity."""
-    raw = (pod.affinity.get(kind) or {}).get(REQUIRED) or []
-    return [t for t in (_term(r, pod.namespace) for r in raw) if t is not None]
+    """kind: podAffinity or podAntiAffinity. Parsed once per PodInfo (a pod's spec does
+    not change while it is in a snapshot: a changed pod gets a new PodInfo)."""
+    memo = pod.terms.get((REQUIRED, kind))
+    if memo is None:
+        raw = (pod.affinity.get(kind) or {}).get(REQUIRED) or []
+        memo = pod.terms[(REQUIRED, kind)] = [
+            t for t in (_term(r, pod.namespace) for r in raw) if t is not None]
+    return memo
 
 
 def preferred_terms(pod: PodInfo, kind: str) -> list[Term]:
+    memo = pod.terms.get((PREFERRED, kind))
+    if memo is None:
+        memo = pod.terms[(PREFERRED, kind)] = _preferred(pod, kind)
+    return memo
+
+
+def _preferred(pod: PodInfo, kind: str) -> list[Term]:
     raw = (pod.affinity.get(kind) or {}).get(PREFERRED) or []
     found = []
     for item in raw:
