@@ -153,20 +153,25 @@ def schedule(pod: PodInfo, snapshot, profile: Profile, *,
                 entry[2] = values
         rows.append(values)
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in scorers]
+    # Scores stay columns (lists aligned with `feasible`) until the end: the explanation
+    # reads only its top nodes, through _Column, so no per-plugin dicts are built.
+    index = {n: i for i, n in enumerate(feasible)}
     raw: dict[str, dict[str, int]] = {}
     normalized: dict[str, dict[str, int]] = {}
     weights = {}
-    totals = dict.fromkeys(feasible, 0)
+    sums = [0] * len(feasible)
     for plugin, weight in profile.scorers:
         weights[plugin.name] = weight
         if plugin in scorers:
-            raw[plugin.name] = dict(zip(feasible, columns[scorers.index(plugin)],
-                                        strict=True))
-            normalized[plugin.name] = scores = dict(raw[plugin.name])
+            column = columns[scorers.index(plugin)]
+            raw[plugin.name] = _Column(index, column)
             if plugin.name in profile.normalizing:
+                scores = dict(zip(feasible, column, strict=True))
                 plugin.normalize(state, pod, scores)
-            for n, value in scores.items():
-                totals[n] += weight * value
+                column = list(scores.values())  # normalising changes values, not order
+            normalized[plugin.name] = _Column(index, column)
+            if weight:
+                sums = [t + weight * v for t, v in zip(sums, column, strict=True)]
             continue
         # Skipped: 0 everywhere, so normalising gives one value for every node; work it
         # out on one node and spread it, rather than building dicts of zeros.
@@ -175,15 +180,29 @@ def schedule(pod: PodInfo, snapshot, profile: Profile, *,
         if plugin.name in profile.normalizing:
             plugin.normalize(state, pod, one)
         normalized[plugin.name] = _Same(one[feasible[0]])
-        if one[feasible[0]]:
-            for n in feasible:
-                totals[n] += weight * one[feasible[0]]
+        if one[feasible[0]] and weight:
+            sums = [t + weight * one[feasible[0]] for t in sums]
+    totals = dict(zip(feasible, sums, strict=True))
     # Ties go to the smallest node name: deterministic, so tests and lessons repeat.
-    high = max(totals.values())
-    best = min(n for n in feasible if totals[n] == high)
+    high = max(sums)
+    best = min(n for n, t in zip(feasible, sums, strict=True) if t == high)
     result = Result(pod, profile.name, best)
     return _finish(result, started, explain, verdicts, feasible, totals, raw, normalized,
                    top, how, weights)
+
+
+class _Column(dict):
+    """One plugin's scores as a column aligned with the feasible nodes, read like the
+    dict the explanation expects (`get(node, default)`)."""
+
+    def __init__(self, index: dict[str, int], values) -> None:
+        super().__init__()
+        self.index = index
+        self.values_ = values
+
+    def get(self, key: str, default: int | None = None) -> int | None:
+        i = self.index.get(key)
+        return default if i is None else self.values_[i]
 
 
 class _Same(dict):

@@ -24,6 +24,9 @@ class Snapshot:
         self.zone_anti = 0  # how many of those have a term on a key other than hostname
         self.revision = 0
         self._names: list[str] | None = None
+        # Nodes with a PreferNoSchedule taint: with none, TaintToleration scores 0
+        # everywhere and need not look at each node (checked once per cycle).
+        self.prefer_taint_nodes: set[str] = set()
 
     @property
     def node_names(self) -> list[str]:
@@ -41,9 +44,14 @@ class Snapshot:
         if old is None:
             self._names = None
         self.nodes[info.name] = info
+        if any(t.get("effect") == "PreferNoSchedule" for t in info.taints):
+            self.prefer_taint_nodes.add(info.name)
+        else:
+            self.prefer_taint_nodes.discard(info.name)
 
     def remove_node(self, name: str) -> None:
         node = self.nodes.pop(name, None)
+        self.prefer_taint_nodes.discard(name)
         if node is not None:
             self.orphans[name] = dict(node.pods)
             self._names = None

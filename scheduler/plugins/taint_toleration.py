@@ -19,6 +19,14 @@ def describe(taint: dict) -> str:
     return "{" + f"{taint.get('key', '')}: {taint.get('value', '')}" + "}"
 
 
+_UNSET = object()
+
+
+def _prefer_tolerations(pod: PodInfo) -> list:
+    return [t for t in pod.tolerations
+            if isinstance(t, dict) and t.get("effect") in ("", None, "PreferNoSchedule")]
+
+
 class TaintToleration:
     name = "TaintToleration"
 
@@ -29,9 +37,18 @@ class TaintToleration:
                 return unresolvable(f"node(s) had untolerated taint {describe(taint)}")
         return SUCCESS
 
+    def pre_score(self, state: CycleState, pod: PodInfo, snapshot) -> None:
+        # None: no node has a PreferNoSchedule taint, so every score is 0 (a snapshot
+        # that does not keep the index is looked at node by node).
+        any_prefer = getattr(snapshot, "prefer_taint_nodes", True)
+        state[self.name] = _prefer_tolerations(pod) if any_prefer else None
+
     def score(self, state: CycleState, pod: PodInfo, node: NodeInfo) -> int:
-        prefer = [t for t in pod.tolerations
-                  if isinstance(t, dict) and t.get("effect") in ("", None, "PreferNoSchedule")]
+        prefer = state.get(self.name, _UNSET)
+        if prefer is None:
+            return 0
+        if prefer is _UNSET:  # called without pre_score (unit tests)
+            prefer = _prefer_tolerations(pod)
         return sum(1 for taint in node.taints if taint.get("effect") == "PreferNoSchedule"
                    and not tolerated(prefer, taint))
 
