@@ -2,8 +2,9 @@
 
 Killing is a switch in the settings ConfigMap kube-system/kubelab-settings: simulated nodes
 (label kubelab.io/simulated) are failed by the node simulator through `simulator.failedNodes`;
-other nodes are listed under `nodes.killed`, which a Docker kubelet may honour (until one
-does, the mark is recorded but the node keeps running). Both go through the store.
+other nodes are listed under `nodes.killed`, which each Docker kubelet reads every lease
+period: a killed node stops renewing its Lease and pauses its containers, a revived one
+rejoins (cluster/kubelet/node_switch.py). Both go through the store.
 """
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """Node lifecycle controller: a node whose Lease stops being renewed becomes unreachable.
 
 After NODE_GRACE_SECONDS without a renewal: Ready=Unknown and the taint
-`node.kubernetes.io/unreachable:NoExecute`; pods on it that do not tolerate the taint
+`node.kubernetes.io/unreachable:NoExecute`; its pods are marked not Ready (so they leave
+their Services' endpoints at once); pods on it that do not tolerate the taint
 are evicted after their tolerationSeconds (EVICTION_TOLERATION_SECONDS when they name
 none) and their controllers replace them elsewhere. A renewed lease undoes it all.
 
@@ -79,6 +80,7 @@ def reconcile(key: str) -> runtime.Outcome:
         _recover(node, now)
         return runtime.Outcome(desired="Ready", observed=f"lease {age:.1f}s old")
     node = _mark_unreachable(node, now)
+    _mark_pods_not_ready(name, now)
     wait = _evict(node, now)
     return runtime.Outcome(desired="Unknown", observed=f"lease {age:.1f}s old",
                            requeue_after=wait)
@@ -116,6 +118,8 @@ def _mark_unreachable(node: dict, now: datetime) -> dict:
 
 def _recover(node: dict, now: datetime) -> None:
     name = node["metadata"]["name"]
+    if _unknown_by_us(node):
+        _set_pods_ready(name, now, ready=True)
     if _tainted(node) is not None:
         def untaint(current: dict) -> dict:
             spec = current.setdefault("spec", {})
@@ -137,6 +141,50 @@ def _recover(node: dict, now: datetime) -> None:
         node = store.mutate("Node", "", name, ready, subresource="status")
         record(node, "NodeReady", f"Node {name} status is now: NodeReady",
                component=COMPONENT)
+
+
+POD_REASON = "NodeNotReady"
+
+
+def _mark_pods_not_ready(name: str, now: datetime) -> None:
+    """Ready=False for the pods of an unreachable node, as Kubernetes' node controller
+    does: the Endpoints controller then takes them out of their Services at once, rather
+    than the service proxy sending requests to a node nobody hears from until eviction."""
+    _set_pods_ready(name, now, ready=False)
+
+
+def _set_pods_ready(name: str, now: datetime, ready: bool) -> None:
+    """Flip the Ready condition of the node's pods: to False (ours, with POD_REASON), or
+    back to True where it is still ours — a simulated kubelet that comes back does not
+    rewrite a steady pod's status, and a real one overwrites ours anyway."""
+    for body in Pod.objects.filter(node_name=name, deletion_timestamp__isnull=True) \
+            .values_list("body", flat=True):
+        pod = loads(body)
+        cond = podutil.condition(pod, "Ready") or {}
+        if (cond.get("status") == "True") == ready or \
+                (ready and cond.get("reason") != POD_REASON):
+            continue
+        pm = pod["metadata"]
+
+        def flip(current: dict) -> dict:
+            for c in (current.get("status") or {}).get("conditions") or []:
+                if c.get("type") != "Ready":
+                    continue
+                if not ready and c.get("status") == "True":
+                    c.update(status="False", reason=POD_REASON,
+                             message=f"node {name} is unreachable",
+                             lastTransitionTime=format_time(now))
+                elif ready and c.get("reason") == POD_REASON:
+                    c.update(status="True", lastTransitionTime=format_time(now))
+                    c.pop("reason", None)
+                    c.pop("message", None)
+            return current
+        runtime.pace(f"mark pod {pm['namespace']}/{pm['name']} "
+                     f"{'ready' if ready else 'not ready'}")
+        try:
+            store.mutate("Pod", pm["namespace"], pm["name"], flip, subresource="status")
+        except NotFound:
+            continue
 
 
 def toleration_seconds(pod: dict) -> float | None:

@@ -19,6 +19,7 @@ from django.utils import timezone as dj_tz
 
 from cluster import recorder, store
 from cluster.errors import ApiError, NotFound
+from cluster.kubelet import cluster_ports
 from cluster.kubelet import pod_status as ps
 from cluster.kubelet.docker_probes import Prober
 from cluster.kubelet.docker_runtime import (
@@ -124,13 +125,15 @@ class PodSyncer:
         existing = self.rt.pod_containers(m["uid"])
         pause = self.rt.ensure_pause(pod, existing)
         pod_ip = self._pod_ip(pause)
-        services: list[dict] | None = None
+        services: tuple[list[dict], cluster_ports.Reach] | None = None
 
-        def svc() -> list[dict]:
+        def svc() -> tuple[list[dict], cluster_ports.Reach]:
+            """The namespace's Services and where the proxy serves them (read once)."""
             nonlocal services
             if services is None:
-                services = [json.loads(s) for s in
-                            store.list_objects("Service", m["namespace"]).items]
+                services = ([json.loads(s) for s in
+                             store.list_objects("Service", m["namespace"]).items],
+                            cluster_ports.reach(self._gateway(pause)))
             return services
 
         views = []
@@ -151,6 +154,14 @@ class PodSyncer:
             if info.get("IPAddress"):
                 return info["IPAddress"]
         return ""
+
+    def _gateway(self, pause) -> str:
+        """The pod network's gateway: where kube-proxy serves ClusterIP Services."""
+        net = pause.attrs.get("NetworkSettings") or {}
+        if net.get("Gateway"):
+            return net["Gateway"]
+        return next((i["Gateway"] for i in (net.get("Networks") or {}).values()
+                     if i.get("Gateway")), "")
 
     def _container(self, pod: dict, cspec: dict, mine: list, pause, services) -> ps.ContainerView:
         name, image = cspec["name"], cspec["image"]
@@ -202,7 +213,7 @@ class PodSyncer:
             return view
         for old in mine[:-1]:
             self.rt.remove(old)  # keep only the previous instance, for `logs --previous`
-        c = self.rt.start_app(pod, cspec, pause, restarts + 1, services())
+        c = self.rt.start_app(pod, cspec, pause, restarts + 1, *services())
         c.reload()
         view.restart_count = restarts + 1
         view.container_id = f"docker://{c.id}"
@@ -238,7 +249,7 @@ class PodSyncer:
             return view
         self.pull_failures.pop(key, None)
         try:
-            c = self.rt.start_app(pod, cspec, pause, 0, services())
+            c = self.rt.start_app(pod, cspec, pause, 0, *services())
         except Exception as exc:  # noqa: BLE001  (bad command, bad mount: the user's error)
             view.reason, view.message = "CreateContainerError", str(exc)[:500]
             self.wake(pod["metadata"]["namespace"], pod["metadata"]["name"],

@@ -135,8 +135,13 @@ class Prober:
         if kind != "livenessProbe" and st.ok != was:
             self.on_ready_change(w.namespace, w.pod)
 
-    def loop(self, stop: threading.Event, every: float = 0.2) -> None:
+    def loop(self, stop: threading.Event, every: float = 0.2,
+             paused: Callable[[], bool] | None = None) -> None:
+        """Probe until `stop`; skip rounds while `paused()` (a node killed on request
+        must not "restart" its frozen containers for failing their liveness probes)."""
         while not stop.wait(every):
+            if paused is not None and paused():
+                continue
             try:
                 self.tick()
             except Exception:  # noqa: BLE001

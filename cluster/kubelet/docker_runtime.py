@@ -20,6 +20,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from cluster.kubelet.cluster_ports import Reach
 from cluster.kubelet.docker_settings import KubeletSettings
 from cluster.kubelet.images import PAUSE_IMAGE
 from cluster.validation.containers import parse_qty
@@ -60,27 +61,45 @@ def env_name(service: str) -> str:
     return service.upper().replace("-", "_")
 
 
-def service_env(services: list[dict]) -> dict[str, str]:
-    """`<SVC>_SERVICE_HOST` / `_PORT` (+ `_PORT_<name>`) for each Service with a cluster IP."""
+def _addresses(svc: dict, ports: list[dict], reach: Reach | None) -> tuple[str, list[int]]:
+    """Host and per-port numbers a pod should dial: the proxy's on the gateway when it
+    serves every port of the Service (see `cluster_ports`), else the clusterIP's."""
+    m, ip = svc["metadata"], svc["spec"]["clusterIP"]
+    if reach is not None:
+        mapped = [reach.of(m.get("namespace", ""), m["name"], p.get("port")) for p in ports]
+        if all(mapped):
+            return reach.host, [int(p) for p in mapped if p]
+    return ip, [int(p.get("port") or 0) for p in ports]
+
+
+def service_env(services: list[dict], reach: Reach | None = None) -> dict[str, str]:
+    """`<SVC>_SERVICE_HOST` / `_PORT` (+ `_PORT_<name>` and the docker-link style
+    `<SVC>_PORT_<port>_TCP*`) for each Service with a cluster IP."""
     env: dict[str, str] = {}
     for svc in services:
         spec = svc.get("spec") or {}
         ip = spec.get("clusterIP")
-        ports = spec.get("ports") or []
+        ports = [p for p in spec.get("ports") or [] if (p.get("protocol") or "TCP") == "TCP"]
         if not ip or ip == "None" or not ports:
             continue
         prefix = env_name(svc["metadata"]["name"])
-        env[f"{prefix}_SERVICE_HOST"] = ip
-        env[f"{prefix}_SERVICE_PORT"] = str(ports[0].get("port"))
-        for port in ports:
+        host, numbers = _addresses(svc, ports, reach)
+        env[f"{prefix}_SERVICE_HOST"] = host
+        env[f"{prefix}_SERVICE_PORT"] = str(numbers[0])
+        env[f"{prefix}_PORT"] = f"tcp://{host}:{numbers[0]}"
+        for port, number in zip(ports, numbers, strict=True):
             if port.get("name"):
-                env[f"{prefix}_SERVICE_PORT_{env_name(port['name'])}"] = str(port.get("port"))
+                env[f"{prefix}_SERVICE_PORT_{env_name(port['name'])}"] = str(number)
+            link = f"{prefix}_PORT_{port.get('port')}_TCP"
+            env.update({link: f"tcp://{host}:{number}", f"{link}_PROTO": "tcp",
+                        f"{link}_PORT": str(number), f"{link}_ADDR": host})
     return env
 
 
-def container_env(cspec: dict, pod: dict, services: list[dict]) -> dict[str, str]:
+def container_env(cspec: dict, pod: dict, services: list[dict],
+                  reach: Reach | None = None) -> dict[str, str]:
     """Service variables first, then the container's own `env` (which wins)."""
-    env = service_env(services)
+    env = service_env(services, reach)
     for item in cspec.get("env") or []:
         if "value" in item or not item.get("valueFrom"):
             env[item["name"]] = str(item.get("value", ""))
@@ -149,13 +168,14 @@ def pause_config(pod: dict, node: str, cfg: KubeletSettings) -> dict[str, Any]:
 
 
 def app_config(pod: dict, cspec: dict, node: str, pause_id: str, attempt: int,
-               services: list[dict], cfg: KubeletSettings) -> dict[str, Any]:
+               services: list[dict], cfg: KubeletSettings,
+               reach: Reach | None = None) -> dict[str, Any]:
     """Keyword arguments for `client.containers.create` of one app container."""
     kw: dict[str, Any] = {
         "image": cspec["image"], "name": container_name(pod, cspec["name"], attempt),
         "labels": pod_labels(pod, node, cspec["name"], attempt, cfg.cluster_id),
         "detach": True, "network_mode": f"container:{pause_id}",
-        "environment": container_env(cspec, pod, services),
+        "environment": container_env(cspec, pod, services, reach),
         "volumes": volume_binds(pod, cspec, cfg),
         # docker-init as PID 1 forwards SIGTERM, so `sleep` & co. stop within the grace.
         "init": True,
@@ -204,9 +224,10 @@ class DockerRuntime:
         c.reload()
         return c
 
-    def start_app(self, pod: dict, cspec: dict, pause, attempt: int, services: list[dict]):
+    def start_app(self, pod: dict, cspec: dict, pause, attempt: int, services: list[dict],
+                  reach: Reach | None = None):
         c = self.client.containers.create(
-            **app_config(pod, cspec, self.node, pause.id, attempt, services, self.cfg))
+            **app_config(pod, cspec, self.node, pause.id, attempt, services, self.cfg, reach))
         c.start()
         return c
 
@@ -223,6 +244,26 @@ class DockerRuntime:
             container.remove(force=True, v=True)
         except Exception as exc:  # noqa: BLE001
             log.debug("remove %s: %s", container.name, exc)
+
+    def freeze(self) -> int:
+        """Pause every running container of this node (a killed node runs nothing)."""
+        return self._each("running", "pause")
+
+    def thaw(self) -> int:
+        """Unpause what `freeze` paused (a revived node); returns how many."""
+        return self._each("paused", "unpause")
+
+    def _each(self, status: str, action: str) -> int:
+        done = 0
+        for c in self.containers():
+            if c.status != status:
+                continue
+            try:
+                getattr(c, action)()
+                done += 1
+            except Exception as exc:  # noqa: BLE001  (exited meanwhile: nothing to do)
+                log.debug("%s %s: %s", action, c.name, exc)
+        return done
 
     def remove_pod_dirs(self, uid: str) -> None:
         shutil.rmtree(self.cfg.pods_dir / uid, ignore_errors=True)

@@ -5,6 +5,7 @@ agent (threads beside it) registers the Node, renews its Lease, turns Docker
 events into pod syncs, resyncs every pod bound here periodically, and runs the
 pod syncs themselves on a small keyed queue, so a slow pod never blocks another.
 Stopping the kubelet leaves containers running; the next kubelet adopts them.
+A node listed in `nodes.killed` (see `node_switch.py`) plays dead until revived.
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from django.db import close_old_connections
 
 from cluster import recorder, store
 from cluster.events import redis_client
-from cluster.kubelet import docker_settings, node_agent
+from cluster.kubelet import docker_settings, node_agent, node_switch
 from cluster.kubelet.docker_pod import PodSyncer
 from cluster.kubelet.docker_probes import Prober, Watched
 from cluster.kubelet.docker_queue import KeyQueue
@@ -64,14 +65,19 @@ class Kubelet:
         self.syncer = PodSyncer(self.runtime, host_ip="127.0.0.1", wake=self.queue.add,
                                 prober=self.prober)
         self._stop = threading.Event()
+        self._dead = threading.Event()  # killed on request: no lease, no syncs, no probes
 
     # --- lifecycle ---------------------------------------------------------
     def start(self) -> None:
         global _current
         started = time.monotonic()
         ensure_images(self.client)
-        self.register()
-        adopted = self.adopt()
+        adopted = 0
+        if node_switch.is_killed(self.node):
+            self._play_dead()  # a killed node stays dead across kubelet restarts
+        else:
+            self.register()
+            adopted = self.adopt()
         self.queue.start()
         for target in (self._heartbeat_loop, self._events_loop, self._resync_loop,
                        self._probe_loop):
@@ -120,6 +126,8 @@ class Kubelet:
         self.queue.add(namespace, name)
 
     def _sync(self, namespace: str, name: str) -> None:
+        if self._dead.is_set():
+            return  # dropped: reviving adopts every pod with containers here again
         self.syncer.sync(namespace, name)
 
     def _unhealthy(self, cid: str, watched: Watched, kind: str) -> None:
@@ -139,7 +147,7 @@ class Kubelet:
 
     # --- agent loops ---------------------------------------------------------
     def _probe_loop(self) -> None:
-        self.prober.loop(self._stop)
+        self.prober.loop(self._stop, paused=self._dead.is_set)
 
     def _beat(self) -> None:
         node_agent.renew_lease(self.node)
@@ -149,9 +157,35 @@ class Kubelet:
         while not self._stop.wait(self.cfg.lease_seconds):
             try:
                 close_old_connections()
-                self._beat()
+                killed = node_switch.is_killed(self.node)
+                if killed and not self._dead.is_set():
+                    self._play_dead()
+                elif not killed and self._dead.is_set():
+                    self._revive()
+                elif not killed:
+                    self._beat()
             except Exception as exc:  # noqa: BLE001  (the next beat may succeed)
                 log.warning("lease renewal of %s failed: %s", self.node, exc)
+
+    def _play_dead(self) -> None:
+        """Killed on request: behave like a lost machine (see `node_switch`)."""
+        self._dead.set()
+        try:
+            redis_client().delete(marker_key(self.node))  # routes stop queuing pods here
+        except Exception:  # noqa: BLE001  (the marker expires on its own)
+            pass
+        frozen = self.runtime.freeze()
+        log.warning("node %s killed on request: lease no longer renewed, %d container(s) "
+                    "frozen", self.node, frozen)
+
+    def _revive(self) -> None:
+        """Revived: thaw, re-register, and adopt (stale containers go, as after a restart)."""
+        thawed = self.runtime.thaw()
+        self._dead.clear()
+        self.register()
+        adopted = self.adopt()
+        log.warning("node %s revived: %d container(s) thawed, %d pod(s) to adopt", self.node,
+                    thawed, adopted)
 
     def _events_loop(self) -> None:
         """Docker events -> pod syncs, so a dead container shows in status within 1 s."""
@@ -166,7 +200,7 @@ class Kubelet:
                     attrs = (event.get("Actor") or {}).get("Attributes") or {}
                     if event.get("Action") in ("die", "destroy"):
                         self.prober.forget(event.get("id", ""))
-                    if attrs.get(L_NS) and attrs.get(L_NAME):
+                    if attrs.get(L_NS) and attrs.get(L_NAME) and not self._dead.is_set():
                         self.queue.add(attrs[L_NS], attrs[L_NAME])
                     if self._stop.is_set():
                         return
@@ -178,6 +212,8 @@ class Kubelet:
         """Level-triggered safety net: every pod bound here and every container here."""
         selector = parse_field_selector(f"spec.nodeName={self.node}", ["spec.nodeName"])
         while not self._stop.wait(self.cfg.resync_seconds):
+            if self._dead.is_set():
+                continue
             try:
                 close_old_connections()
                 keys = set()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -55,6 +56,17 @@ class RunningCluster:
     var_dir: Path
     env: dict[str, str] = field(default_factory=dict)
     log: Path | None = None
+    supervisor: Supervisor | None = None  # its processes, for fault-injection tests
+
+    def kill_process(self, name: str, sig: int = signal.SIGKILL) -> int:
+        """Crash one of the cluster's processes (e.g. "kubelet-node-2"); returns its pid."""
+        assert self.supervisor is not None
+        return self.supervisor.kill(name, sig)
+
+    def restart_process(self, name: str) -> int:
+        """Start a killed process again, as `up` would have; returns the new pid."""
+        assert self.supervisor is not None
+        return self.supervisor.restart(name).pid
 
     def manage(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
         """Run a manage.py command against this cluster's database and Redis."""
@@ -113,7 +125,7 @@ def running_cluster(var_dir: Path, *, database_url: str | None = None,
         yield RunningCluster(url=cfg.url, api_url=cfg.api_url,
                              admin_token=_admin_token(cfg.kubeconfig),
                              kubeconfig=cfg.kubeconfig, var_dir=var_dir, env=cfg.env,
-                             log=log_path)
+                             log=log_path, supervisor=sup)
     finally:
         sup.stop_all()
         if cfg.runtime == "docker":  # kubelets keep containers on stop; a test cluster must not

@@ -122,6 +122,39 @@ class Supervisor:
             time.sleep(poll)
         return ("", 0)
 
+    # -- fault injection (tests): one process down and up again --------------
+    def _managed(self, name: str) -> Managed:
+        for managed in self._procs:
+            if managed.spec.name == name:
+                return managed
+        raise KeyError(f"no process named {name!r}")
+
+    def kill(self, name: str, sig: int = signal.SIGKILL, timeout: float = STOP_TIMEOUT) -> int:
+        """Signal one process's whole group (a SIGKILL is a crash, not a stop) and wait
+        for it. Marked as stopping first, so `dead()` does not report it. Returns its pid."""
+        managed = self._managed(name)
+        managed.stopping = True
+        signal_group(managed.proc.pid, sig)
+        try:
+            managed.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            signal_group(managed.proc.pid, signal.SIGKILL)
+            managed.proc.wait()
+        managed.reader.join(timeout=2)
+        self.say("supervisor", f"{name} killed with signal {sig} (exit {managed.proc.returncode})")
+        return managed.proc.pid
+
+    def restart(self, name: str) -> subprocess.Popen:
+        """Start `name` again from its spec (stopping it first if it still runs); it keeps
+        its place in the stop order."""
+        old = self._managed(name)
+        if old.proc.poll() is None:
+            self._stop_one(old, STOP_TIMEOUT)
+        index = self._procs.index(old)
+        proc = self.start(old.spec)
+        self._procs[index] = self._procs.pop()
+        return proc
+
     def stop_all(self, timeout: float = STOP_TIMEOUT) -> None:
         """SIGTERM each group in reverse start order, SIGKILL what is left after `timeout`."""
         for managed in reversed(self._procs):

@@ -50,3 +50,32 @@ def test_a_failed_node_goes_not_ready_and_its_pods_move(api, ns):
     assert moved <= cs.EVICTION_TOLERATION_SECONDS + 2, moved
     wait_for(lambda: _ready_status(n := _node(api, dead)) == "True" and not _tainted(n),
              "Ready again", timeout=10)
+
+
+def _pod_ready(api, ns, name):
+    pod = api.call("GET", f"/api/v1/namespaces/{ns}/pods/{name}")[1]
+    return next((c for c in pod.get("status", {}).get("conditions", [])
+                 if c["type"] == "Ready"), {})
+
+
+def test_pods_of_an_unreachable_node_are_not_ready_until_it_returns(api, ns):
+    """A pod that tolerates the unreachable taint stays bound, but leaves Ready (so its
+    Services stop sending to it) until the node comes back."""
+    node = "node-3"
+    api.call("POST", f"/api/v1/namespaces/{ns}/pods", {
+        "metadata": {"name": "stays", "labels": {"app": "stays"}},
+        "spec": {"nodeName": node, "containers": [{"name": "app", "image": "busybox"}],
+                 "tolerations": [{"key": TAINT, "operator": "Exists",
+                                  "effect": "NoExecute"}]}})
+    wait_for(lambda: _pod_ready(api, ns, "stays").get("status") == "True", "pod Ready")
+    api.set_settings({FAILED: node})
+    try:
+        cond = wait_for(lambda: (c := _pod_ready(api, ns, "stays")).get("status") == "False"
+                        and c, "pod not Ready", timeout=cs.NODE_GRACE_SECONDS + 5)
+        assert cond.get("reason") == "NodeNotReady"
+    finally:
+        api.set_settings({FAILED: ""})
+    wait_for(lambda: _pod_ready(api, ns, "stays").get("status") == "True",
+             "pod Ready again after the node returned", timeout=15)
+    assert api.call("GET", f"/api/v1/namespaces/{ns}/pods/stays")[1]["spec"]["nodeName"] \
+        == node
