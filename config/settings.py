@@ -39,6 +39,10 @@ EVENTS_CHANNEL = env_str("KUBELAB_EVENTS_CHANNEL", "kubelab:events")
 SERVICE_CLUSTER_IP_RANGE = env_str("KUBELAB_SERVICE_CIDR", "10.96.0.0/12")
 NODE_PORT_RANGE = (30000, 32767)
 MAX_REQUEST_BYTES = 3 * 1024 * 1024
+# Per non-admin token, per API process: requests per second and burst (0 turns it off);
+# over it, 429 with Retry-After (cluster/ratelimit.py).
+API_RATE_LIMIT = env_int("KUBELAB_API_RATE_LIMIT", 20, minimum=0)
+API_RATE_BURST = env_int("KUBELAB_API_RATE_BURST", 40, minimum=1)
 # After-commit consumers of store events (cluster/dispatch.py): each a callable(event).
 KUBELAB_EVENT_ROUTES: list[str] = [
     "cluster.kubelet.routes.route",

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from cluster import auth, validation
+from cluster import auth, ratelimit, validation
 from cluster.api import handlers, subresources
 from cluster.api.http import error_response, parse_body, query_bool, wants_table
 from cluster.api.routing import Target, resolve
@@ -108,6 +108,7 @@ def _serve(request: HttpRequest, group: str, version: str, rest: str) -> HttpRes
 
 def _dispatch(request: HttpRequest, group: str, version: str, rest: str) -> HttpResponse:
     principal = auth.authenticate(request.headers.get("Authorization", ""))
+    ratelimit.check(principal)
     rest = _legacy_binding(request, group, rest)
     target = resolve(group, version, rest)
     method = request.method or "GET"

@@ -17,7 +17,7 @@ import redis.asyncio as aioredis
 from asgiref.sync import sync_to_async
 from django.conf import settings
 
-from cluster import auth, store
+from cluster import auth, ratelimit, store
 from cluster.api import render
 from cluster.api.http import TABLE_TYPE, query_bool, wants_table
 from cluster.api.routing import resolve
@@ -191,12 +191,15 @@ async def watch_app(scope: dict, receive, send) -> None:
     params = {k: v[0] for k, v in parse_qs(scope.get("query_string", b"").decode()).items()}
     try:
         principal = await sync_to_async(auth.authenticate)(headers.get("authorization", ""))
+        ratelimit.check(principal)
         spec = await sync_to_async(parse_spec)(scope["path"], params,
                                                headers.get("accept", ""), principal)
     except ApiError as err:
         body = dumps(err.status()).encode()
-        await send({"type": "http.response.start", "status": err.code,
-                    "headers": [(b"content-type", b"application/json")]})
+        head = [(b"content-type", b"application/json")]
+        if err.retry_after:
+            head.append((b"retry-after", str(err.retry_after).encode()))
+        await send({"type": "http.response.start", "status": err.code, "headers": head})
         await send({"type": "http.response.body", "body": body})
         return
     client = aioredis.from_url(settings.REDIS_URL)

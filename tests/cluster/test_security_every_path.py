@@ -6,6 +6,7 @@ checks, so a kind or subresource added later is covered without editing this fil
 """
 from __future__ import annotations
 
+import time
 import uuid
 
 import pytest
@@ -78,6 +79,20 @@ def other_namespace(kubelab_server) -> str:
     return name
 
 
+def _as_student(server, token: str, method: str, path: str) -> tuple[int, object]:
+    """One request with the student's token, honouring 429 Retry-After as a well-behaved
+    client does: the per-token rate limit must not hide the answer being checked."""
+    for _ in range(10):
+        status, body = request(server, method, path,
+                               {} if method in ("POST", "PUT", "PATCH") else None, token=token,
+                               content_type="application/merge-patch+json"
+                               if method == "PATCH" else "application/json")
+        if status != 429:
+            return status, body
+        time.sleep(float(body.get("details", {}).get("retryAfterSeconds", 1)))
+    raise AssertionError(f"{method} {path} stayed rate-limited")
+
+
 def _paths(prefix: str, r: dict, namespace: str) -> list[tuple[str, str]]:
     """(method, path) for each verb the resource publishes, in `namespace` when it is
     namespaced. Subresources are asked of an object named `x`."""
@@ -138,10 +153,7 @@ def test_a_student_token_is_refused_in_other_namespaces(kubelab_server, resource
         if not r["namespaced"]:
             continue
         for method, path in _paths(prefix, r, other_namespace):
-            status, body = request(kubelab_server, method, path,
-                                   {} if method in ("POST", "PUT", "PATCH") else None,
-                                   token=token, content_type="application/merge-patch+json"
-                                   if method == "PATCH" else "application/json")
+            status, body = _as_student(kubelab_server, token, method, path)
             assert status == 403, (method, path, status, body)
             checked += 1
     assert checked > 50
@@ -157,10 +169,7 @@ def test_a_student_token_cannot_write_cluster_scoped_objects(kubelab_server, res
         for method, path in _paths(prefix, r, ""):
             if method == "GET":
                 continue  # reading nodes (and listing its own namespace) is allowed
-            status, body = request(kubelab_server, method, path,
-                                   {} if method in ("POST", "PUT", "PATCH") else None,
-                                   token=token, content_type="application/merge-patch+json"
-                                   if method == "PATCH" else "application/json")
+            status, body = _as_student(kubelab_server, token, method, path)
             assert status == 403, (method, path, status, body)
             checked += 1
     assert checked >= 10
@@ -168,8 +177,34 @@ def test_a_student_token_cannot_write_cluster_scoped_objects(kubelab_server, res
 
 def test_a_student_token_works_in_its_own_namespace(kubelab_server, student):
     namespace, token = student
-    status, body = request(kubelab_server, "GET", f"/api/v1/namespaces/{namespace}/pods",
-                           token=token)
+    status, body = _as_student(kubelab_server, token, "GET",
+                               f"/api/v1/namespaces/{namespace}/pods")
     assert status == 200, body
-    status, body = request(kubelab_server, "GET", "/api/v1/pods", token=token)
+    status, body = _as_student(kubelab_server, token, "GET", "/api/v1/pods")
     assert status == 403, body  # all namespaces: not the student's to list
+
+
+def test_a_student_token_over_its_rate_gets_429_with_retry_after(kubelab_server, student):
+    """A burst well beyond the limit: some answers are 429 with Retry-After, and the
+    token works again once the bucket refills."""
+    import urllib.error
+    import urllib.request
+
+    namespace, token = student
+    path = f"/api/v1/namespaces/{namespace}/pods"
+    limited = None
+    for _ in range(200):
+        req = urllib.request.Request(kubelab_server.url + path)
+        req.add_header("Authorization", f"Bearer {token}")
+        try:
+            with urllib.request.urlopen(req, timeout=10):
+                pass
+        except urllib.error.HTTPError as err:
+            if err.code == 429:
+                limited = err
+                break
+            raise
+    assert limited is not None, "200 back-to-back requests were never limited"
+    retry = int(limited.headers["Retry-After"])
+    assert retry >= 1
+    assert _as_student(kubelab_server, token, "GET", path)[0] == 200
