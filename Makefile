@@ -2,7 +2,7 @@
 # Both install what is missing first (scripts/setup.sh), so a fresh Debian 12 works.
 PYTHON := .venv/bin/python
 
-.PHONY: run test setup setup-test lint bench clean
+.PHONY: run test setup setup-test lint bench chaos clean
 
 run: setup
 	$(PYTHON) manage.py up
@@ -25,6 +25,12 @@ bench: setup
 	@set -e; for script in $$(grep -l '__main__' bench/*.py); do \
 		echo "== $$script"; $(PYTHON) "$$script"; \
 	done
+
+# Fault injection under churn (scripts/chaos.py): simulated nodes, then Docker kubelets,
+# 10 kills of every process each; results in docs/reliability.md, exit 1 on a violation.
+chaos: setup
+	$(PYTHON) scripts/chaos.py --runtime simulated --kills 10
+	$(PYTHON) scripts/chaos.py --runtime docker --kills 10
 
 # Generated state only: the var dir (database, logs, kubeconfig) and caches.
 clean:

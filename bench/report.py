@@ -7,7 +7,7 @@ from pathlib import Path
 DOC = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 
 
-def write_section(name: str, body: str) -> None:
+def write_section(name: str, body: str, doc: Path = DOC) -> None:
     """Replace the text between `<!-- bench:NAME:start -->` and `...:end -->`, or append.
     KUBELAB_BENCH_NO_WRITE=1 leaves the document alone (exploratory or loaded-machine runs
     must not replace the recorded figures)."""
@@ -15,7 +15,7 @@ def write_section(name: str, body: str) -> None:
         print(f"(KUBELAB_BENCH_NO_WRITE=1: section {name!r} not written)")
         return
     start, end = f"<!-- bench:{name}:start -->", f"<!-- bench:{name}:end -->"
-    text = DOC.read_text() if DOC.exists() else "# Benchmarks\n"
+    text = doc.read_text() if doc.exists() else "# Benchmarks\n"
     block = f"{start}\n{body.strip()}\n{end}"
     if start in text and end in text:
         before, rest = text.split(start, 1)
@@ -23,5 +23,5 @@ def write_section(name: str, body: str) -> None:
         text = before + block + after
     else:
         text = text.rstrip() + f"\n\n## {name}\n\n{block}\n"
-    DOC.parent.mkdir(exist_ok=True)
-    DOC.write_text(text)
+    doc.parent.mkdir(exist_ok=True)
+    doc.write_text(text)
