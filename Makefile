@@ -2,7 +2,7 @@
 # Both install what is missing first (scripts/setup.sh), so a fresh Debian 12 works.
 PYTHON := .venv/bin/python
 
-.PHONY: run test setup setup-test lint bench chaos clean
+.PHONY: run test setup setup-test lint bench chaos fuzz clean
 
 run: setup
 	$(PYTHON) manage.py up
@@ -31,6 +31,11 @@ bench: setup
 chaos: setup
 	$(PYTHON) scripts/chaos.py --runtime simulated --kills 10
 	$(PYTHON) scripts/chaos.py --runtime docker --kills 10
+
+# The API fuzzers at length (about ten minutes here): hypothesis-generated manifests and
+# raw bodies against a real server; any 5xx or an unhealthy server afterwards fails.
+fuzz: setup-test
+	KUBELAB_FUZZ_EXAMPLES=4000 $(PYTHON) -m pytest tests/cluster/test_fuzz_api.py -q
 
 # Generated state only: the var dir (database, logs, kubeconfig) and caches.
 clean:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import urllib.request
 
 from hypothesis import HealthCheck, given, settings
@@ -9,7 +10,9 @@ from hypothesis import strategies as st
 
 from tests.cluster.rawhttp import request
 
-FUZZ_SETTINGS = settings(max_examples=120, deadline=None,
+# CI's short version; `make fuzz` sets KUBELAB_FUZZ_EXAMPLES for the ten-minute run.
+FUZZ_SETTINGS = settings(max_examples=int(os.environ.get("KUBELAB_FUZZ_EXAMPLES") or 120),
+                         deadline=None,
                          suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                 HealthCheck.too_slow])
 
