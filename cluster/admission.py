@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 
-from cluster import podsecurity, validation
+from cluster import limitrange, podsecurity, validation
 from cluster.errors import BadRequest, Forbidden, NotFound, invalid
 from cluster.objects import format_time, meta
 from cluster.priority import resolve_priority
@@ -48,12 +48,18 @@ def admit_create(res: Resource, obj: dict) -> None:
     if not m.get("name") and isinstance(m.get("generateName"), str) and m["generateName"]:
         m["name"] = m["generateName"][:58] + _random_suffix()
     validation.apply_defaults(res.kind, obj)
+    ranges: list[dict] = []
     if res.kind == "Pod":
         resolve_priority(obj)
+        # LimitRange defaults go in before validation and QoS classing see the pod, as
+        # Kubernetes' LimitRanger mutates first; its min/max are checked once it is valid.
+        ranges = limitrange.limit_ranges_in(str(m.get("namespace") or ""))
+        limitrange.apply_defaults(obj, ranges)
     initial = _INITIAL.get(res.kind)
     if initial:
         initial(obj)
     _check(res, obj)
+    limitrange.enforce(obj, ranges)
     enforce_pod_security(res, obj)
 
 
@@ -143,30 +149,32 @@ def enforce_pod_security(res: Resource, obj: dict) -> None:
     if not isinstance(spec, dict):
         return
     namespace = meta(obj).get("namespace", "")
-    profile, problems = podsecurity.check(spec, _namespace_level(namespace), _allowed_images())
+    level, allowed = _pod_security_inputs(namespace)
+    profile, problems = podsecurity.check(spec, level, allowed)
     if problems:
         raise Forbidden(f'{res.plural} "{meta(obj).get("name", "")}" is forbidden: violates '
                         f'PodSecurity "{profile}:latest": {", ".join(problems)}',
                         kind=res.plural, name=str(meta(obj).get("name", "")))
 
 
-def _namespace_level(namespace: str) -> str:
-    labels = (_namespace_row(namespace) or ({}, None))[0]
-    return "restricted" if labels.get(podsecurity.ENFORCE_LABEL) == "restricted" else "baseline"
-
-
-def _allowed_images() -> list[str]:
+def _pod_security_inputs(namespace: str) -> tuple[str, list[str]]:
+    """The namespace's Pod Security level and the teacher's image allow-list, in one
+    query (this runs for every pod written): both read fresh, never cached, so a label
+    or allow-list change applies to the very next pod."""
     from django.db import connection
 
     with connection.cursor() as cur:
-        cur.execute("SELECT body FROM cluster_configmap WHERE namespace = %s AND name = %s",
-                    list(SETTINGS_CONFIGMAP))
-        row = cur.fetchone()
-    body = row[0] if row else None
+        cur.execute("SELECT (SELECT labels FROM cluster_namespace WHERE namespace = '' AND "
+                    "name = %s), (SELECT body FROM cluster_configmap WHERE namespace = %s "
+                    "AND name = %s)", [namespace, *SETTINGS_CONFIGMAP])
+        labels_raw, body = cur.fetchone()
+    labels = labels_raw if isinstance(labels_raw, dict) else json.loads(labels_raw or "{}")
+    level = "restricted" if isinstance(labels, dict) and \
+        labels.get(podsecurity.ENFORCE_LABEL) == "restricted" else "baseline"
     if not body:
-        return []
+        return level, []
     raw = (json.loads(body).get("data") or {}).get("images.allowed", "")
-    return [p.strip() for p in str(raw).split(",") if p.strip()]
+    return level, [p.strip() for p in str(raw).split(",") if p.strip()]
 
 
 def _spec_of(obj: dict):
@@ -393,7 +401,13 @@ def _keep_service_allocations(new: dict, old: dict) -> None:
                 port.pop("nodePort", None)
 
 
+def _init_quota(obj: dict) -> None:
+    # status.hard and status.used are the quota controller's to write, never the user's.
+    obj["status"] = {}
+
+
 _INITIAL = {
+    "ResourceQuota": _init_quota,
     "Namespace": _init_namespace,
     "Pod": _init_pod,
     "Deployment": _init_workload,

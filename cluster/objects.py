@@ -50,6 +50,17 @@ def dumps(obj: Any) -> str:
         return json.dumps(obj, separators=(",", ":"), ensure_ascii=False)
 
 
+def clone(obj: Any) -> Any:
+    """A deep copy of JSON-shaped data: an orjson round trip is several times faster than
+    copy.deepcopy for objects of dicts and lists; anything else is deep-copied."""
+    try:
+        return orjson.loads(orjson.dumps(obj))
+    except (TypeError, orjson.JSONDecodeError):
+        import copy
+
+        return copy.deepcopy(obj)
+
+
 def loads(text: str | bytes) -> Any:
     """Parse stored JSON (orjson: about four times faster than json.loads); text orjson
     refuses (NaN, lone surrogates, huge integers) is parsed by the standard library."""

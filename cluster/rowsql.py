@@ -16,6 +16,7 @@ from django.db import connection, models
 from django.db.models.fields import AutoFieldMixin
 
 from cluster.models import WatchEvent
+from cluster.objects import dumps
 
 
 @cache
@@ -32,8 +33,43 @@ def _insert_sql(model: type[models.Model], on_conflict_nothing: bool) -> tuple[s
 
 
 def _params(fields: tuple, values: dict) -> list:
-    return [f.get_db_prep_save(values.get(f.attname, f.get_default()), connection)
-            for f in fields]
+    adapters = _adapters(fields, connection.vendor)
+    out = []
+    for f, adapt in zip(fields, adapters, strict=True):
+        value = values.get(f.attname, f.get_default())
+        if adapt is None:
+            out.append(f.get_db_prep_save(value, connection))
+        else:
+            out.append(None if value is None and f.null else adapt(value))
+    return out
+
+
+@cache
+def _adapters(fields: tuple, vendor: str) -> tuple:
+    """A fast adapter per column where the value needs no Django conversion (or only a
+    JSON encoding, done by orjson); None where the field itself must adapt it (dates).
+    The fields' own get_db_prep_save was a third of an insert's cost."""
+    out = []
+    for f in fields:
+        if isinstance(f, models.JSONField):
+            out.append(_json_adapter(vendor))
+        elif isinstance(f, (models.CharField, models.TextField)):
+            out.append(str)
+        elif isinstance(f, (models.IntegerField, models.BigIntegerField)):
+            out.append(int)
+        elif isinstance(f, models.BooleanField):
+            out.append(bool)
+        else:
+            out.append(None)
+    return tuple(out)
+
+
+def _json_adapter(vendor: str):
+    if vendor == "postgresql":
+        from psycopg.types.json import Jsonb
+
+        return lambda value: Jsonb(value, dumps=dumps)
+    return dumps
 
 
 def insert_object(model: type[models.Model], values: dict) -> bool:

@@ -18,11 +18,11 @@ from datetime import timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
-from cluster import admission, notify, rowsql
+from cluster import admission, notify, quota_admission, rowsql
 from cluster.dispatch import StoreEvent
 from cluster.errors import AlreadyExists, BadRequest, Conflict, Invalid, not_found
 from cluster.models import Revision, WatchEvent
-from cluster.objects import dumps, format_time, loads, meta
+from cluster.objects import clone, dumps, format_time, loads, meta
 from cluster.resources import Resource, by_kind
 from cluster.selectors import FieldSelector, LabelSelector
 
@@ -187,7 +187,7 @@ def _finish(dry_run: bool) -> None:
 def create(kind: str, obj: dict, *, dry_run: bool = False) -> dict:
     """Create an object (admitted, defaulted, validated). Returns it as stored."""
     res = by_kind(kind)
-    obj = copy.deepcopy(obj)
+    obj = clone(obj)
     # Admission (defaults, validation, Pod Security, priority) only reads, so it runs
     # before the revision lock is taken: writers queue on that lock, and the time it is
     # held bounds the whole cluster's write rate. Service admission allocates ClusterIPs
@@ -195,6 +195,10 @@ def create(kind: str, obj: dict, *, dry_run: bool = False) -> dict:
     locked_admission = kind in admission.ALLOCATING_KINDS
     if not locked_admission:
         admission.admit_create(res, obj)
+    # ResourceQuota is charged against the objects already stored, so it is checked
+    # under the lock (below): two creates racing for the last slot are decided one after
+    # the other. This unlocked look only spares namespaces without a quota that work.
+    quota_limited = quota_admission.has_quota(res, obj)
     with transaction.atomic():
         rev = _bump_revision()
         if locked_admission:
@@ -208,6 +212,8 @@ def create(kind: str, obj: dict, *, dry_run: bool = False) -> dict:
                         "selfLink"):
             m.pop(dropped, None)
         admission.check_namespace_accepts(res, m.get("namespace", ""), m["name"])
+        if quota_limited:
+            quota_admission.charge(res, obj)
         if not rowsql.insert_object(res.model, _columns(res, obj)):
             raise AlreadyExists(f'{_what(res)} "{m["name"]}" already exists',
                                 kind=res.plural, name=m["name"], group=res.group)
@@ -259,7 +265,7 @@ def _change_row(res: Resource, row, rev: int, name: str, change: Callable[[dict]
     old = loads(row.body)
     # `change` gets its own parse of the row (cheaper than deep-copying `old`); what it
     # returns is copied, as it may be the caller's own object.
-    new = copy.deepcopy(change(loads(row.body)))
+    new = clone(change(loads(row.body)))
     if not isinstance(new, dict):
         raise BadRequest("the request body must be an object")
     new_meta = meta(new)

@@ -138,6 +138,18 @@ def add(key: str, priority: int, created_ms: int, *, revive_before: float = 0) -
                      "1" if revive_before else "0", revive_before))
 
 
+def add_many(pods: list[tuple[str, int, int]]) -> int:
+    """`add` for (key, priority, created_ms) of many new pods in one pipelined round
+    trip (a ReplicaSet's batch of creates); returns how many were newly queued."""
+    if not pods:
+        return 0
+    pipe = client().pipeline(transaction=False)
+    script = _script(_ADD)
+    for key, priority, created_ms in pods:
+        script(keys=KEYS, args=[key, member(key, priority, created_ms), "0", 0], client=pipe)
+    return sum(1 for added in pipe.execute() if added)
+
+
 def pop(now: float | None = None) -> str | None:
     """The most important, oldest ready pod's key, marked in flight; None if none."""
     found = _run(_POP, now or time.time())

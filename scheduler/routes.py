@@ -23,8 +23,17 @@ def route(event: StoreEvent) -> None:
 
 
 def _route_many(events: list[StoreEvent]) -> None:
-    # One kick for a batch of new pods instead of one per pod.
-    if [event for event in events if _handle(event)]:
+    # New pending pods of ours are queued together (one Redis round trip), the rest one
+    # by one; then one kick for the whole batch instead of one per pod.
+    fresh = [e.object for e in events if e.kind == "Pod" and e.type == "ADDED"
+             and kick.ours(e.object)]
+    wake = queue.add_many([(kick.pod_key(p), kick.priority_hint(p), kick.created_ms(p))
+                           for p in fresh]) > 0
+    ids = {id(p) for p in fresh}
+    for event in events:
+        if id(event.object) not in ids and _handle(event):
+            wake = True
+    if wake:
         kick.kick()
 
 

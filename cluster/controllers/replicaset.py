@@ -99,16 +99,17 @@ def _change_owner(rs: dict, pod: dict, adopt: bool) -> dict | None:
 
 
 def pod_from_template(owner: dict, template: dict, generate_name: str) -> dict:
+    # No copies here: store.create copies what it is given before changing anything.
     tmeta = template.get("metadata") or {}
     m = {"generateName": generate_name, "namespace": owner["metadata"]["namespace"],
-         "labels": copy.deepcopy(tmeta.get("labels") or {}),
+         "labels": tmeta.get("labels") or {},
          "ownerReferences": [podutil.owner_reference(owner)]}
     if tmeta.get("annotations"):
-        m["annotations"] = copy.deepcopy(tmeta["annotations"])
+        m["annotations"] = tmeta["annotations"]
     if tmeta.get("finalizers"):
         m["finalizers"] = list(tmeta["finalizers"])
     return {"apiVersion": "v1", "kind": "Pod", "metadata": m,
-            "spec": copy.deepcopy(template.get("spec") or {})}
+            "spec": template.get("spec") or {}}
 
 
 def _create(rs: dict, count: int) -> tuple[list[dict], str | None]:

@@ -67,15 +67,16 @@ def test_pods_of_an_unreachable_node_are_not_ready_until_it_returns(api, ns):
         "spec": {"nodeName": node, "containers": [{"name": "app", "image": "busybox"}],
                  "tolerations": [{"key": TAINT, "operator": "Exists",
                                   "effect": "NoExecute"}]}})
-    wait_for(lambda: _pod_ready(api, ns, "stays").get("status") == "True", "pod Ready")
+    wait_for(lambda: _pod_ready(api, ns, "stays").get("status") == "True", "pod Ready",
+             timeout=40)
     api.set_settings({FAILED: node})
     try:
         cond = wait_for(lambda: (c := _pod_ready(api, ns, "stays")).get("status") == "False"
-                        and c, "pod not Ready", timeout=cs.NODE_GRACE_SECONDS + 5)
+                        and c, "pod not Ready", timeout=cs.NODE_GRACE_SECONDS + 20)
         assert cond.get("reason") == "NodeNotReady"
     finally:
         api.set_settings({FAILED: ""})
     wait_for(lambda: _pod_ready(api, ns, "stays").get("status") == "True",
-             "pod Ready again after the node returned", timeout=15)
+             "pod Ready again after the node returned", timeout=40)
     assert api.call("GET", f"/api/v1/namespaces/{ns}/pods/stays")[1]["spec"]["nodeName"] \
         == node
