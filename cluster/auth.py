@@ -11,6 +11,7 @@ from cluster.models import Token
 from cluster.resources import Resource
 
 _CACHE_SECONDS = 5.0
+TEACHER_SET_KINDS = frozenset({"ResourceQuota", "LimitRange"})
 _cache: dict[str, tuple[float, Principal | None]] = {}
 
 
@@ -73,7 +74,9 @@ def authorize(principal: Principal, verb: str, res: Resource, namespace: str,
         return
     if res.kind == "Namespace" and verb == "get" and name in principal.namespaces:
         return
-    if res.namespaced and namespace and namespace in principal.namespaces:
+    # A student reads the quota and limits the teacher set, but cannot lift them.
+    teacher_set = res.kind in TEACHER_SET_KINDS and verb not in ("get", "list", "watch")
+    if res.namespaced and namespace and namespace in principal.namespaces and not teacher_set:
         return
     where = f'in the namespace "{namespace}"' if res.namespaced and namespace \
         else "at the cluster scope"

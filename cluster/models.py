@@ -77,6 +77,14 @@ class PriorityClass(ObjectRow):
     pass
 
 
+class ResourceQuota(ObjectRow):
+    pass
+
+
+class LimitRange(ObjectRow):
+    pass
+
+
 class Revision(models.Model):
     """The single global revision counter (kubelab's etcd revision).
 
@@ -112,3 +120,30 @@ class Token(models.Model):
     # Namespaces a non-admin token may act in.
     namespaces = models.JSONField(default=list)
     created = models.DateTimeField(auto_now_add=True)
+
+
+class Classroom(models.Model):
+    """A teacher's class: a name and its students (dashboard/classroom*.py)."""
+
+    name = models.CharField(max_length=63, unique=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+
+class Student(models.Model):
+    """One student of a class: their namespace, their token and the code they join with.
+
+    The token's secret is kept (unlike Token, which keeps only a hash) because the
+    teacher hands it out again: the join code logs the student in with it, and the
+    teacher downloads the student's kubeconfig. It is a classroom credential scoped to
+    one namespace, shown to the teacher who made it.
+    """
+
+    classroom = models.ForeignKey(Classroom, on_delete=models.CASCADE, related_name="students")
+    name = models.CharField(max_length=63, unique=True)
+    namespace = models.CharField(max_length=63, unique=True)
+    join_code = models.CharField(max_length=16, unique=True)
+    token = models.ForeignKey(Token, on_delete=models.CASCADE)
+    secret = models.CharField(max_length=128)
+
+    class Meta:
+        ordering = ["classroom", "name"]

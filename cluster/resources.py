@@ -99,6 +99,11 @@ RESOURCES: tuple[Resource, ...] = (
              has_status=False),
     Resource("PriorityClass", "priorityclasses", "priorityclass", "scheduling.k8s.io", "v1",
              False, models.PriorityClass, ("pc",), has_status=False),
+    # Quota status (hard, used) is written by the quota controller through /status.
+    Resource("ResourceQuota", "resourcequotas", "resourcequota", "", "v1", True,
+             models.ResourceQuota, ("quota",), subresources=(_status("ResourceQuota"),)),
+    Resource("LimitRange", "limitranges", "limitrange", "", "v1", True, models.LimitRange,
+             ("limits",), has_status=False),
 )
 
 BY_KIND: dict[str, Resource] = {r.kind: r for r in RESOURCES}

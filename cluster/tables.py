@@ -169,6 +169,9 @@ _COLUMNS: dict[str, list[tuple[str, str, int]]] = {
               ("Message", "string", 0), ("First Seen", "string", 1), ("Count", "string", 1),
               ("Name", "string", 1)],
     "Lease": [("Name", "string", 0), ("Holder", "string", 0), ("Age", "string", 0)],
+    "ResourceQuota": [("Name", "string", 0), ("Age", "string", 0), ("Request", "string", 0),
+                      ("Limit", "string", 0)],
+    "LimitRange": [("Name", "string", 0), ("Created At", "date", 0)],
 }
 _DEFAULT_COLUMNS = [("Name", "string", 0), ("Age", "string", 0)]
 
@@ -440,6 +443,26 @@ def _lease_row(obj: dict, now: datetime) -> list:
     return [_name(obj), _s(_path(obj, "spec", "holderIdentity")), _age(obj, now)]
 
 
+def _quota_cells(obj: dict) -> list[str]:
+    """REQUEST and LIMIT: `used/hard` per resource, limits.* in the second column."""
+    hard, used = _d(_path(obj, "status", "hard")), _d(_path(obj, "status", "used"))
+    if not hard:
+        hard = _d(_path(obj, "spec", "hard"))
+    request, limit = [], []
+    for name in sorted(hard):
+        cell = f"{name}: {used.get(name, 0)}/{hard[name]}"
+        (limit if str(name).startswith("limits.") else request).append(cell)
+    return [", ".join(request), ", ".join(limit)]
+
+
+def _resourcequota_row(obj: dict, now: datetime) -> list:
+    return [_name(obj), _age(obj, now), *_quota_cells(obj)]
+
+
+def _limitrange_row(obj: dict, now: datetime) -> list:
+    return [_name(obj), _s(_path(obj, "metadata", "creationTimestamp"))]
+
+
 _ROWS: dict[str, Callable[[dict, datetime], list]] = {
     "Pod": _pod_row,
     "Deployment": _deployment_row,
@@ -450,6 +473,8 @@ _ROWS: dict[str, Callable[[dict, datetime], list]] = {
     "Namespace": _namespace_row,
     "Event": _event_row,
     "Lease": _lease_row,
+    "ResourceQuota": _resourcequota_row,
+    "LimitRange": _limitrange_row,
 }
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from cluster.controllers import runtime
 from cluster.controllers.keys import ns_key
-from cluster.models import Deployment, Namespace, Node, ReplicaSet, Service
+from cluster.models import Deployment, Namespace, Node, ReplicaSet, ResourceQuota, Service
 
 
 def all_keys() -> list[tuple[str, str]]:
@@ -20,6 +20,8 @@ def all_keys() -> list[tuple[str, str]]:
     keys.extend(("namespace", name) for name in Namespace.objects
                 .filter(deletion_timestamp__isnull=False).values_list("name", flat=True))
     keys.extend(("nodelifecycle", name) for name in Node.objects.values_list("name", flat=True))
+    keys.extend(("resourcequota", ns) for ns in ResourceQuota.objects
+                .values_list("namespace", flat=True).distinct())
     keys.append(("gc", "sweep"))
     return keys
 

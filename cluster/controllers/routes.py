@@ -7,7 +7,7 @@ controller, which does the query on a worker.
 """
 from __future__ import annotations
 
-from cluster.controllers import runtime
+from cluster.controllers import resourcequota, runtime
 from cluster.controllers.keys import gc_object_key, gc_owner_key, ns_key
 from cluster.dispatch import StoreEvent
 
@@ -57,6 +57,7 @@ def keys_for(event: StoreEvent) -> list[tuple[str, str]]:
         # notices, as Kubernetes' node lifecycle controller polls rather than watches.
         keys.append(("nodelifecycle", name))
     keys.extend(_gc_keys(event, m))
+    keys.extend(_quota_keys(event))
     return keys
 
 
@@ -122,3 +123,30 @@ def _gc_keys(event: StoreEvent, m: dict) -> list[tuple[str, str]]:
         # foreground deletion polls its dependents itself, so pods need no key here.
         keys.append(("gc", gc_owner_key(event.namespace, m["uid"])))
     return keys
+
+
+# Written so often that counting them would cost more than any quota on them is worth.
+_UNCOUNTED = ("Event", "Lease", "Endpoints")
+
+
+def _quota_keys(event: StoreEvent) -> list[tuple[str, str]]:
+    """The `resourcequota` key (the namespace) when something a quota counts changed:
+    an object created or deleted, a pod finished, a Service's ports or type changed,
+    or a quota's spec changed. Only namespaces known to have a quota (Redis, cached)."""
+    if not event.namespace or event.kind in _UNCOUNTED:
+        return []
+    key = [("resourcequota", event.namespace)]
+    new, old = event.object, event.old or {}
+    if event.kind == "ResourceQuota":
+        return key if event.type != "MODIFIED" or new.get("spec") != old.get("spec") else []
+    if event.namespace not in resourcequota.namespaces_with_quota():
+        return []
+    if event.type in ("ADDED", "DELETED"):
+        return key
+    if event.kind == "Pod":
+        phase = (new.get("status") or {}).get("phase")
+        return key if phase != (old.get("status") or {}).get("phase") \
+            and phase in ("Succeeded", "Failed") else []
+    if event.kind == "Service":
+        return key if new.get("spec") != old.get("spec") else []
+    return []

@@ -52,6 +52,7 @@ CONTROLLERS: dict[str, str] = {
     "gc": "cluster.controllers.gc",
     "namespace": "cluster.controllers.namespace",
     "nodelifecycle": "cluster.controllers.nodelifecycle",
+    "resourcequota": "cluster.controllers.resourcequota",
 }
 
 

@@ -15,6 +15,7 @@ from .defaults import apply_defaults, pod_spec_paths
 from .meta import NameCheck, validate_meta_update, validate_object_meta
 from .other import validate_event, validate_lease, validate_namespace, validate_node
 from .pod import validate_pod_spec, validate_pod_update
+from .quota import validate_limit_range, validate_resource_quota
 from .service import validate_endpoints, validate_service, validate_service_update
 from .walker import type_errors, unknown_fields
 from .workloads import validate_deployment, validate_replicaset, validate_selector_update
@@ -52,6 +53,8 @@ _SPEC_CHECKS: dict[str, Callable[[dict], list[Cause]]] = {
     "Node": validate_node,
     "Event": validate_event,
     "Lease": validate_lease,
+    "ResourceQuota": validate_resource_quota,
+    "LimitRange": validate_limit_range,
 }
 
 

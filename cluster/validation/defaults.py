@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .quota import default_limit_range
+
 _POD_SPEC_PATHS = {"Pod": "spec", "Deployment": "spec.template.spec",
                    "ReplicaSet": "spec.template.spec"}
 
@@ -174,6 +176,8 @@ def apply_defaults(kind: str, obj: dict) -> None:
         _default_service(obj)
     elif kind == "Namespace":
         _default_namespace(obj)
+    elif kind == "LimitRange":
+        default_limit_range(obj)
     path = pod_spec_paths(kind)
     pod_spec = _dig(obj, path) if path else None
     if pod_spec is not None:

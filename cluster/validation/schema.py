@@ -240,6 +240,11 @@ NODE_STATUS = {
     "volumesAttached": [{"name": S, "devicePath": S}], "config": OBJ,
     "runtimeHandlers": [OBJ], "features": OBJ,
 }
+SCOPE_SELECTOR = {"matchExpressions": [{"scopeName": S, "operator": S, "values": [S]}]}
+RESOURCE_QUOTA_SPEC = {"hard": MAP_Q, "scopes": [S], "scopeSelector": SCOPE_SELECTOR}
+RESOURCE_QUOTA_STATUS = {"hard": MAP_Q, "used": MAP_Q}
+LIMIT_RANGE_ITEM = {"type": S, "max": MAP_Q, "min": MAP_Q, "default": MAP_Q,
+                    "defaultRequest": MAP_Q, "maxLimitRequestRatio": MAP_Q}
 LEASE_SPEC = {"holderIdentity": S, "leaseDurationSeconds": I, "acquireTime": S,
               "renewTime": S, "leaseTransitions": I, "strategy": S, "preferredHolder": S}
 
@@ -264,6 +269,8 @@ KINDS: dict[str, dict] = {
     "Namespace": _top({"finalizers": [S]}, {"phase": S, "conditions": [CONDITION]}),
     "Node": _top(NODE_SPEC, NODE_STATUS),
     "Lease": _top(LEASE_SPEC),
+    "ResourceQuota": _top(RESOURCE_QUOTA_SPEC, RESOURCE_QUOTA_STATUS),
+    "LimitRange": _top({"limits": [LIMIT_RANGE_ITEM]}),
     "Event": _top(
         involvedObject=OBJECT_REFERENCE, reason=S, message=S,
         source={"component": S, "host": S}, firstTimestamp=S, lastTimestamp=S, count=I,
