@@ -5,8 +5,8 @@ kube-apiserver's max-in-flight and priority-and-fairness answer an overloaded cl
 Why in process and not in Redis: a shared counter would add a Redis round trip to every
 request, and the limit is there to keep one runaway student script from starving a
 class, not to meter exactly. The API runs in two processes (cluster/runner/processes.py),
-so a token may reach twice the rate in the worst case; the README says so. Admin tokens are not limited:
-the teacher, benchmarks and the cluster's own tools use them.
+so a token may reach twice the rate in the worst case; the README says so. Admin tokens
+are not limited: the teacher, benchmarks and the cluster's own tools use them.
 """
 from __future__ import annotations
 
