@@ -159,6 +159,11 @@ def main() -> None:
     parser.add_argument("--docker-deletions", type=int, default=20,
                         help="replacement rounds on a 3-node Docker cluster (0: skip)")
     args = parser.parse_args()
+    if args.nodes >= 500:
+        # A thousand simulated nodes renew their leases in batches that a loaded 2-core
+        # machine can delay past the classroom's 10 s grace; Kubernetes' own default
+        # (node-monitor-grace-period) is 40 s. The report states the value used.
+        os.environ.setdefault("KUBELAB_NODE_GRACE_SECONDS", "40")
     command = "bench/controllers.py " + " ".join(sys.argv[1:])
     profile: dict[str, dict] = {}
     with running_cluster(Path(tempfile.mkdtemp(prefix="bench-ctl-")), nodes=args.nodes,
@@ -189,7 +194,8 @@ def main() -> None:
                                         "p50": pct(docker_healed, 0.5),
                                         "p99": pct(docker_healed, 0.99),
                                         "max": max(docker_healed, default=None)},
-               "reconcile_profile": profile}
+               "reconcile_profile": profile,
+               "node_grace": os.environ.get("KUBELAB_NODE_GRACE_SECONDS")}
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2))
     body = render(results)
@@ -217,7 +223,9 @@ def render(r: dict) -> str:
     lines = [f"Measured {r['date']} on {r['machine']} (load average {r['load_average']} at "
              f"the end). Command: `.venv/bin/python {r['command'].strip()}`.", "",
              f"A whole cluster (SQLite, two controllers workers, the scheduler) with "
-             f"{a['nodes']} simulated nodes (pods Running 0.5 s after binding).", "",
+             f"{a['nodes']} simulated nodes (pods Running 0.5 s after binding"
+             + (f"; KUBELAB_NODE_GRACE_SECONDS={r['node_grace']}" if r.get("node_grace")
+                else "") + ").", "",
              "| case | goal | result |", "|---|---|---|",
              f"| {a['deployments']} Deployments x {a['replicas']} replicas, created back to "
              f"back, all Available | ≤ 10 s | {fmt(r['all_available_s'])} |",

@@ -16,7 +16,8 @@ def database_from_url(url: str, base_dir: Path) -> dict:
         if not path.is_absolute():
             path = base_dir / path
         return {
-            "ENGINE": "django.db.backends.sqlite3",
+            # Django's backend plus a kernel lock that queues writers (see its docstring).
+            "ENGINE": "config.sqlite_backend",
             "NAME": str(path),
             # Reuse connections: opening one and running the PRAGMAs costs more than
             # a whole indexed read.

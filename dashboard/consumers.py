@@ -1,8 +1,9 @@
 """The dashboard's websocket: a snapshot, then deltas; resumes from `?rv=` after a reconnect.
 
 Thin on purpose: authentication is the session cookie (dashboard/session.py), Origin is
-checked by the validator in routing.py, the ordering logic lives in feed.py and the
-first message is built by snapshot.py. Client messages dispatch on a dotted type.
+checked by the validator in routing.py, the ordering logic lives in feed.py, the first
+message is built by snapshot.py, and frames.py keeps each frame under daphne's size limit.
+Client messages dispatch on a dotted type.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from django.conf import settings
 
 from dashboard import snapshot
 from dashboard.feed import Compacted, Feed
+from dashboard.frames import event_frames, snapshot_frames
 from dashboard.session import principal_from_scope
 
 log = logging.getLogger(__name__)
@@ -57,10 +59,10 @@ class ClusterConsumer(AsyncWebsocketConsumer):
         await self.send(text_data=json.dumps(message, separators=(",", ":")))
 
     async def _snapshot(self, reason: str) -> int:
-        snap = await sync_to_async(snapshot.build)(self.principal)
-        snap["reason"] = reason
-        await self._send(snap)
-        return int(snap["rv"])
+        rv, objects = await sync_to_async(snapshot.build_text)(self.principal)
+        for frame in snapshot_frames(rv, reason, objects):  # several when it is large
+            await self.send(text_data=frame)
+        return rv
 
     async def _follow(self, since: int | None) -> None:
         client = aioredis.from_url(settings.REDIS_URL)
@@ -75,7 +77,8 @@ class ClusterConsumer(AsyncWebsocketConsumer):
             while True:
                 try:
                     async for batch in Feed(self.principal, since).batches(pubsub):
-                        await self._send({"type": "events", "events": batch})
+                        for frame in event_frames(batch):
+                            await self.send(text_data=frame)
                 except Compacted:
                     # 410 in watch terms: the history is gone, start again from a snapshot.
                     since = await self._snapshot("gone")

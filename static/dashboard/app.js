@@ -1,20 +1,19 @@
 // The map page: wires the state, socket, map, selector box, side panels and charts.
 import { Charts } from "./charts.js";
 import { addSection, showDetails, stopPodIO } from "./details.js";
-import { renderEvents } from "./events.js";
 import { FlowCharts } from "./flowcharts.js";
+import { KindIndex } from "./index.js";
 import { LoopControls } from "./loopcontrols.js";
 import { ClusterMap } from "./map.js";
 import { SchedulingOverlay } from "./overlay.js";
 import { reconcileSection } from "./reconcile.js";
 import { schedulingSection } from "./schedpanel.js";
 import { SelectorBox } from "./selector.js";
-import { renderServices } from "./services.js";
+import { SidePanels } from "./sidepanels.js";
 import { connect } from "./socket.js";
 import { ClusterState } from "./state.js";
 import { Timeline } from "./timeline.js";
 import { applyVocabulary } from "./vocab.js";
-import { renderWorkloads } from "./workloads.js";
 
 const $ = (sel) => document.querySelector(sel);
 const state = new ClusterState();
@@ -26,10 +25,12 @@ const view = {
   highlight: null,
   onSelect: (kind, ns, name) => showDetails(panel, state, kind, ns, name),
 };
-const map = new ClusterMap($("#map"), state, view);
+const index = new KindIndex(state);  // objects by kind, and what changed each frame
+const map = new ClusterMap($("#map"), state, view, index);
 const selector = new SelectorBox($("#selector"), $("#selector-error"), () => redraw(true));
-const charts = new Charts($("#chart-phases"), $("#chart-alloc"), state, view);
-const flow = new FlowCharts($("#chart-sched"), $("#chart-restarts"), $("#chart-events"), state, view);
+const panels = new SidePanels(index, view, selector);
+const charts = new Charts($("#chart-phases"), $("#chart-alloc"), index, view);
+const flow = new FlowCharts($("#chart-sched"), $("#chart-restarts"), $("#chart-events"), state, view, index);
 const overlay = new SchedulingOverlay($("#map"), state);
 addSection((info) => (info.kind === "Pod" ? schedulingSection(info, overlay) : null));
 addSection((info) => (["Deployment", "ReplicaSet"].includes(info.kind) ? reconcileSection(info) : null));
@@ -37,7 +38,7 @@ new LoopControls($("#loop-controls"));
 
 function namespaceOptions() {
   const select = $("#namespace-filter");
-  const names = state.byKind("Namespace").map((n) => n.metadata.name).sort();
+  const names = index.byKind("Namespace").map((n) => n.metadata.name).sort();
   const have = [...select.options].slice(1).map((o) => o.value);
   if (have.join() === names.join()) return;
   const keep = select.value;
@@ -45,19 +46,20 @@ function namespaceOptions() {
   select.value = names.includes(keep) ? keep : "";
 }
 
-function redraw(all) {
-  const pods = state.byKind("Pod").filter((p) => !view.namespace || p.metadata.namespace === view.namespace);
-  view.highlight = selector.highlight(pods);
-  map.render();
-  $("#match-count").textContent = view.highlight ? `${view.highlight.size} match` : "";
-  if (all || !$("#tab-workloads").hidden) renderWorkloads($("#workload-list"), state, view, selector);
-  if (all || !$("#tab-services").hidden) renderServices($("#service-list"), state, view);
-  if (all || !$("#tab-events").hidden) renderEvents($("#event-list"), state, view, $("#event-filter").value);
-  namespaceOptions();
-  applyVocabulary($("#sidebar"));
+// `all`: the view changed, redraw what is shown. `changed`: the keys ClusterState reported
+// this frame (none when only the view changed); every part draws only what changed.
+function redraw(all, changed = new Set(), full = false) {
+  const changes = index.sync(changed, full);
+  view.highlight = selector.highlight(index.of("Pod"), changes, view.namespace);
+  map.update(changes);
+  const matched = view.highlight ? `${view.highlight.size} match` : "";
+  if ($("#match-count").textContent !== matched) $("#match-count").textContent = matched;
+  panels.update(changes, all);
+  if (all || changes.some((c) => c.kind === "Namespace")) namespaceOptions();
+  if (all) applyVocabulary($("#sidebar"));
 }
 
-state.onRender(({ full }) => redraw(full));
+state.onRender(({ changed, full }) => redraw(full, changed, full));
 // /replay draws a recorded file with this same code and no socket (replay.js feeds it).
 const replaying = !!document.querySelector('meta[name="kubelab-replay"]');
 const timeline = new Timeline($("#timeline"), state, view, panel, { live: !replaying });
@@ -94,4 +96,4 @@ $("#details .close").addEventListener("click", closePanel);
 document.addEventListener("kubelab:escape", closePanel);
 document.addEventListener("kubelab:vocabulary", () => redraw(true));
 
-window.kubelab = { state, view, charts, flow, timeline };  // for the tests and the benchmark
+window.kubelab = { state, view, charts, flow, timeline, map, index };  // for the tests and the benchmark

@@ -6,6 +6,7 @@ import { word } from "./vocab.js";
 const WINDOW = 300;       // points kept per trace: 10 minutes at one sample per 2 s
 const SAMPLE_MS = 2000;
 const PHASES = ["Pending", "Running", "Succeeded", "Failed"];
+const MAX_BARS = 60;      // nodes in the allocation chart
 let loading = null;
 
 export function loadPlotly() {
@@ -28,10 +29,11 @@ export function layout(title) {
 }
 
 export class Charts {
-  constructor(phaseBox, allocBox, state, view) {
+  /** `index`: the objects by kind (index.js). */
+  constructor(phaseBox, allocBox, index, view) {
     this.phaseBox = phaseBox;
     this.allocBox = allocBox;
-    this.state = state;
+    this.index = index;
     this.view = view;
     this.timer = 0;
   }
@@ -54,25 +56,38 @@ export class Charts {
 
   sample() {
     const ns = this.view.namespace;
-    const pods = this.state.byKind("Pod").filter((p) => !ns || p.metadata.namespace === ns);
-    const counts = PHASES.map((ph) => pods.filter((p) => (p.status?.phase || "Pending") === ph).length);
+    const counts = PHASES.map(() => 0);
+    const requested = new Map();  // node name -> {cpu, memory} of the pods bound to it
+    for (const p of this.index.of("Pod").values()) {
+      if (!ns || p.metadata.namespace === ns) {
+        const i = PHASES.indexOf(p.status?.phase || "Pending");
+        if (i >= 0) counts[i] += 1;
+      }
+      const node = p.spec?.nodeName;
+      if (!node) continue;
+      const r = podRequests(p), acc = requested.get(node) || { cpu: 0, memory: 0 };
+      acc.cpu += r.cpu; acc.memory += r.memory;
+      requested.set(node, acc);
+    }
     const now = new Date();
     this.Plotly.extendTraces(this.phaseBox, { x: PHASES.map(() => [now]), y: counts.map((c) => [c]) },
       PHASES.map((_, i) => i), WINDOW);
-    const nodes = this.state.byKind("Node").sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
-    const names = nodes.map((n) => n.metadata.name);
-    const cpu = [], mem = [];
-    for (const n of nodes) {
-      const alloc = n.status?.allocatable || {};
-      const here = this.state.byKind("Pod").filter((p) => p.spec?.nodeName === n.metadata.name);
-      const req = here.reduce((acc, p) => { const r = podRequests(p); acc.cpu += r.cpu; acc.memory += r.memory; return acc; },
-        { cpu: 0, memory: 0 });
-      cpu.push(quantity(alloc.cpu) ? (100 * req.cpu) / quantity(alloc.cpu) : 0);
-      mem.push(quantity(alloc.memory) ? (100 * req.memory) / quantity(alloc.memory) : 0);
-    }
+    let rows = this.index.byKind("Node").map((n) => {
+      const alloc = n.status?.allocatable || {}, req = requested.get(n.metadata.name) || { cpu: 0, memory: 0 };
+      const share = (used, total) => (quantity(total) ? (100 * used) / quantity(total) : 0);
+      return { name: n.metadata.name, cpu: share(req.cpu, alloc.cpu), mem: share(req.memory, alloc.memory) };
+    });
+    const total = rows.length;
+    // A bar per node stops being readable (and costs Plotly a long task) long before
+    // 1,000 nodes: show the most requested ones.
+    if (total > MAX_BARS) rows = rows.sort((a, b) => b.cpu + b.mem - a.cpu - a.mem).slice(0, MAX_BARS);
+    rows.sort((a, b) => a.name.localeCompare(b.name));
+    const names = rows.map((r) => r.name);
+    const title = `Requested share of each ${word("node")} (%)` +
+      (total > MAX_BARS ? ` — the ${MAX_BARS} most requested of ${total}` : "");
     this.Plotly.react(this.allocBox, [
-      { type: "bar", x: names, y: cpu, name: "cpu requested %" },
-      { type: "bar", x: names, y: mem, name: "memory requested %" },
-    ], layout(`Requested share of each ${word("node")} (%)`), { displayModeBar: false, responsive: true });
+      { type: "bar", x: names, y: rows.map((r) => r.cpu), name: "cpu requested %" },
+      { type: "bar", x: names, y: rows.map((r) => r.mem), name: "memory requested %" },
+    ], layout(title), { displayModeBar: false, responsive: true });
   }
 }

@@ -1,10 +1,11 @@
 // The event stream panel, like `kubectl get events -w`, newest first, with a text filter.
 const MAX_ROWS = 200;
 
-export function renderEvents(list, state, view, filterText) {
+/** The list, from `index` (index.js). */
+export function renderEvents(list, index, view, filterText) {
   const needle = filterText.trim().toLowerCase();
   const ns = view.namespace;
-  const events = state.byKind("Event")
+  const events = index.byKind("Event")
     .filter((e) => !ns || e.metadata.namespace === ns)
     .map((e) => ({ e, t: e.lastTimestamp || e.eventTime || e.metadata.creationTimestamp || "" }))
     .sort((a, b) => (a.t < b.t ? 1 : -1));

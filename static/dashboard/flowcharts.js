@@ -20,8 +20,9 @@ function percentile(sorted, p) {
 }
 
 export class FlowCharts {
-  constructor(schedBox, restartBox, eventBox, state, view) {
-    Object.assign(this, { schedBox, restartBox, eventBox, state, view });
+  /** `state` for its delta count, `index` (index.js) for the objects by kind. */
+  constructor(schedBox, restartBox, eventBox, state, view, index) {
+    Object.assign(this, { schedBox, restartBox, eventBox, state, view, index });
     this.timer = 0;
     this.scheduled = new Set();   // uids of live pods already counted
     this.lastDeltas = state.deltaCount;
@@ -72,7 +73,7 @@ export class FlowCharts {
 
   sample() {
     const ns = this.view.namespace;
-    const pods = this.state.byKind("Pod").filter((p) => !ns || p.metadata.namespace === ns);
+    const pods = [...this.index.of("Pod").values()].filter((p) => !ns || p.metadata.namespace === ns);
     const nowMs = performance.now();
     const seconds = Math.max(0.001, (nowMs - this.lastTime) / 1000);
     this.lastTime = nowMs;
@@ -92,7 +93,8 @@ export class FlowCharts {
     const first = this.scheduled.size === 0 && this.lastEvents === null;
     this.scheduled = live;  // bounded by the pods that exist now
     latencies.sort((a, b) => a - b);
-    const events = this.state.byKind("Event").reduce((n, e) => n + (e.count || 1), 0);
+    let events = 0;
+    for (const e of this.index.of("Event").values()) events += e.count || 1;
     const deltas = this.state.deltaCount;
     const now = new Date();
     const x = (n) => Array.from({ length: n }, () => [now]);

@@ -57,14 +57,17 @@ export class LoopControls {
   show(s) {
     this.root.dataset.paused = String(s.paused);
     this.pause.dataset.paused = String(s.paused);
-    this.pause.textContent = s.paused ? "Resume" : "Pause";
+    // Text only when it differs: any write lays the page out, a thousand node boxes and all.
+    const label = s.paused ? "Resume" : "Pause";
+    if (this.pause.textContent !== label) this.pause.textContent = label;
     this.step.disabled = !s.paused;
     if (document.activeElement !== this.delay) {
       const value = String(s.delaySeconds);
       if (![...this.delay.options].some((o) => o.value === value)) this.delay.append(new Option(`slow ${value}s`, value));
       this.delay.value = value;
     }
-    this.state.textContent = s.paused ? `paused, ${s.waiting} waiting` : "";
+    const waiting = s.paused ? `paused, ${s.waiting} waiting` : "";
+    if (this.state.textContent !== waiting) this.state.textContent = waiting;
     this.root.title = s.canControl ? "" : "Only a teacher can change these.";
   }
 }

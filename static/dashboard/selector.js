@@ -2,7 +2,6 @@
 // requirements; matching them against pods here is then a few comparisons per pod.
 import { getJSON } from "./actions.js";
 import { matches } from "./model.js";
-import { keyOf } from "./state.js";
 
 export class SelectorBox {
   constructor(input, message, onChange) {
@@ -41,13 +40,27 @@ export class SelectorBox {
     this.onChange();
   }
 
-  // Keys of the pods the typed selector matches, or null when nothing is typed.
-  highlight(pods) {
-    if (!this.requirements) return null;
-    const out = new Set();
-    for (const p of pods) {
-      if (matches(this.requirements, p.metadata.labels)) out.add(keyOf("Pod", p.metadata.namespace, p.metadata.name));
+  /**
+   * Keys of the visible pods the typed selector matches, or null when nothing is typed.
+   * `pods`: Map(key -> pod); `changes`: this frame's (index.js). The set is recomputed
+   * only when the selector or the namespace changes, and is otherwise the same Set
+   * updated for the pods that changed, so the map can tell the two apart by identity.
+   */
+  highlight(pods, changes, namespace) {
+    if (!this.requirements) { this.matched = null; return null; }
+    const visible = (p) => !namespace || p.metadata.namespace === namespace;
+    const fits = (p) => visible(p) && matches(this.requirements, p.metadata.labels);
+    if (!this.matched || this.matchedFor !== this.requirements || this.matchedIn !== namespace) {
+      this.matched = new Set();
+      this.matchedFor = this.requirements;
+      this.matchedIn = namespace;
+      for (const [key, p] of pods) if (fits(p)) this.matched.add(key);
+      return this.matched;
     }
-    return out;
+    for (const c of changes) {
+      if (c.kind !== "Pod") continue;
+      if (c.obj && fits(c.obj)) this.matched.add(c.key); else this.matched.delete(c.key);
+    }
+    return this.matched;
   }
 }

@@ -4,14 +4,15 @@
 // updated in place so a chart survives the re-renders every cluster change triggers.
 import { post } from "./actions.js";
 import { layout, loadPlotly } from "./charts.js";
+import { keyOf } from "./state.js";
 import { termSpan } from "./vocab.js";
 
 const REQUESTS = 20;
 const el = (tag, cls, text) => Object.assign(document.createElement(tag), cls ? { className: cls } : {},
   text !== undefined ? { textContent: text } : {});
 
-function endpointPods(state, svc) {
-  const ep = state.get("Endpoints", svc.metadata.namespace, svc.metadata.name);
+function endpointPods(index, svc) {
+  const ep = index.of("Endpoints").get(keyOf("Endpoints", svc.metadata.namespace, svc.metadata.name));
   const out = [];
   for (const s of ep?.subsets || []) {
     for (const a of s.addresses || []) out.push({ ip: a.ip, pod: a.targetRef?.name, ready: true });
@@ -82,14 +83,14 @@ function buildRow(svc, view) {
   return row;
 }
 
-function fillRow(row, svc, state, view) {
+function fillRow(row, svc, index, view) {
   row._svc = svc;
   const ports = (svc.spec?.ports || []).map((p) =>
     `${p.port}→${p.targetPort ?? p.port}${p.nodePort ? ` nodePort ${p.nodePort}` : ""}/${p.protocol || "TCP"}`);
   const addr = `${svc.spec?.type || "ClusterIP"} ${svc.spec?.clusterIP || "-"}  ${ports.join(", ")}`;
   const addrBox = row.querySelector(".addr");
   if (addrBox.textContent !== addr) addrBox.textContent = addr;
-  const pods = endpointPods(state, svc);
+  const pods = endpointPods(index, svc);
   const sig = JSON.stringify(pods);
   const box = row.querySelector(".endpoints");
   if (box.dataset.sig === sig) return;
@@ -106,9 +107,10 @@ function fillRow(row, svc, state, view) {
   box.replaceChildren(label, ...(links.length ? links : [el("span", "muted", "none ready")]));
 }
 
-export function renderServices(box, state, view) {
+/** The list, from `index` (index.js). */
+export function renderServices(box, index, view) {
   const ns = view.namespace;
-  const services = state.byKind("Service").filter((s) => !ns || s.metadata.namespace === ns)
+  const services = index.byKind("Service").filter((s) => !ns || s.metadata.namespace === ns)
     .sort((a, b) => `${a.metadata.namespace}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace}/${b.metadata.name}`));
   box._rows ||= new Map();
   const keep = new Set();
@@ -117,7 +119,7 @@ export function renderServices(box, state, view) {
     keep.add(key);
     let row = box._rows.get(key);
     if (!row) { row = buildRow(svc, view); box._rows.set(key, row); }
-    fillRow(row, svc, state, view);
+    fillRow(row, svc, index, view);
     return row;
   });
   for (const key of [...box._rows.keys()]) if (!keep.has(key)) box._rows.delete(key);

@@ -13,44 +13,83 @@ function ownedBy(child, parent) {
 
 // Controllers in one namespace whose selectors pick at least one common pod, or where one
 // selector's labels contain the other's (they will collide as soon as such a pod exists).
-export function overlaps(controllers, pods) {
+// `pickers`: pod key -> the controllers that select it (from selections()), so a common
+// pod costs one look per pod instead of one per pair of controllers and pod.
+export function overlaps(controllers, pickers) {
   const found = new Map();
+  const flag = (a, b) => {
+    for (const [x, y] of [[a, b], [b, a]]) {
+      const key = `${x.kind}/${x.metadata.namespace}/${x.metadata.name}`;
+      const have = found.get(key) || [];
+      if (!have.includes(`${y.kind} ${y.metadata.name}`)) found.set(key, [...have, `${y.kind} ${y.metadata.name}`]);
+    }
+  };
+  const related = (a, b) => a.metadata.namespace !== b.metadata.namespace || ownedBy(a, b) || ownedBy(b, a);
+  for (const list of pickers.values()) {
+    for (let i = 0; i < list.length; i++) {
+      for (let j = i + 1; j < list.length; j++) if (!related(list[i], list[j])) flag(list[i], list[j]);
+    }
+  }
+  const plain = (c) => !(c.spec.selector.matchExpressions || []).length;
+  const subset = (x, y) => Object.keys(x).length > 0 && Object.entries(x).every(([k, v]) => y[k] === v);
   for (let i = 0; i < controllers.length; i++) {
     for (let j = i + 1; j < controllers.length; j++) {
       const a = controllers[i], b = controllers[j];
-      if (a.metadata.namespace !== b.metadata.namespace || ownedBy(a, b) || ownedBy(b, a)) continue;
-      const ra = selectorRequirements(a.spec?.selector), rb = selectorRequirements(b.spec?.selector);
-      if (!ra?.length || !rb?.length) continue;
-      const common = pods.some((p) => p.metadata.namespace === a.metadata.namespace &&
-        matches(ra, p.metadata.labels) && matches(rb, p.metadata.labels));
+      if (related(a, b) || !a.spec?.selector || !b.spec?.selector || !plain(a) || !plain(b)) continue;
       const la = a.spec.selector.matchLabels || {}, lb = b.spec.selector.matchLabels || {};
-      const subset = (x, y) => Object.keys(x).length > 0 && !(a.spec.selector.matchExpressions || []).length &&
-        !(b.spec.selector.matchExpressions || []).length && Object.entries(x).every(([k, v]) => y[k] === v);
-      if (common || subset(la, lb) || subset(lb, la)) {
-        for (const [x, y] of [[a, b], [b, a]]) {
-          const key = `${x.kind}/${x.metadata.namespace}/${x.metadata.name}`;
-          found.set(key, [...(found.get(key) || []), `${y.kind} ${y.metadata.name}`]);
-        }
-      }
+      if (subset(la, lb) || subset(lb, la)) flag(a, b);
     }
   }
   return found;
 }
 
-export function renderWorkloads(box, state, view, selectorBox) {
-  const ns = view.namespace;
-  const inNs = (o) => !ns || o.metadata.namespace === ns;
-  const pods = state.byKind("Pod").filter(inNs);
-  const controllers = CONTROLLERS.flatMap((k) => state.byKind(k)).filter(inNs);
-  const flagged = overlaps(controllers, pods);
-  const rows = [];
-  for (const obj of [...state.byKind("Deployment"), ...state.byKind("ReplicaSet"), ...state.byKind("Service")]) {
-    if (!inNs(obj)) continue;
+// For each object, how many pods of its namespace its selector picks; for controllers,
+// also which controllers pick each pod (for overlaps()).
+function selections(objects, pods) {
+  const byNs = new Map();
+  for (const [key, p] of pods) {
+    const ns = p.metadata.namespace;
+    if (!byNs.has(ns)) byNs.set(ns, []);
+    byNs.get(ns).push([key, p]);
+  }
+  const counts = new Map(), pickers = new Map();
+  for (const obj of objects) {
     const isService = obj.kind === "Service";
     const reqs = selectorRequirements(obj.spec?.selector, isService);
+    let n = 0;
+    if (reqs && reqs.length) {
+      for (const [key, p] of byNs.get(obj.metadata.namespace) || []) {
+        if (!matches(reqs, p.metadata.labels)) continue;
+        n += 1;
+        if (isService) continue;
+        if (!pickers.has(key)) pickers.set(key, []);
+        pickers.get(key).push(obj);
+      }
+    }
+    counts.set(obj, { reqs, selected: n });
+  }
+  return { counts, pickers };
+}
+
+/** The list, from `index` (index.js); drawn whole, so the caller throttles it. */
+export function renderWorkloads(box, index, view, selectorBox) {
+  const ns = view.namespace;
+  const inNs = (o) => !ns || o.metadata.namespace === ns;
+  const pods = new Map([...index.of("Pod")].filter(([, p]) => inNs(p)));
+  const objects = ["Deployment", "ReplicaSet", "Service"].flatMap((k) => index.byKind(k)).filter(inNs);
+  const { counts, pickers } = selections(objects, pods);
+  const flagged = overlaps(objects.filter((o) => CONTROLLERS.includes(o.kind)), pickers);
+  // Unchanged (the usual case in a burst of pod changes): leave the DOM alone, as any
+  // write here lays out the sidebar, and with it the page beside a thousand node boxes.
+  const sig = JSON.stringify(objects.map((o) => [o.kind, o.metadata.namespace, o.metadata.name,
+    o.metadata.resourceVersion, counts.get(o).selected, flagged.get(`${o.kind}/${o.metadata.namespace}/${o.metadata.name}`)]));
+  if (box._sig === sig && box.isConnected) return;
+  box._sig = sig;
+  const rows = [];
+  for (const obj of objects) {
+    const isService = obj.kind === "Service";
+    const { reqs, selected } = counts.get(obj);
     const text = selectorText(reqs);
-    const selected = reqs && reqs.length ? pods.filter((p) => p.metadata.namespace === obj.metadata.namespace &&
-      matches(reqs, p.metadata.labels)).length : 0;
     const row = document.createElement("li");
     row.className = "workload";
     row.dataset.kind = obj.kind;
