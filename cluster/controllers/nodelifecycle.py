@@ -107,9 +107,13 @@ def _mark_unreachable(node: dict, now: datetime) -> dict:
     if _tainted(node) is None:
         def taint(current: dict) -> dict:
             taints = current.setdefault("spec", {}).setdefault("taints", [])
-            if not any(t.get("key") == TAINT_KEY for t in taints):
-                taints.append({"key": TAINT_KEY, "effect": "NoExecute",
-                               "timeAdded": format_time(now)})
+            # NoSchedule too, as Kubernetes does: a pod that tolerates the eviction
+            # (NoExecute) must still not be placed on a node nobody hears from.
+            for effect in ("NoSchedule", "NoExecute"):
+                if not any(t.get("key") == TAINT_KEY and t.get("effect") == effect
+                           for t in taints):
+                    taints.append({"key": TAINT_KEY, "effect": effect,
+                                   "timeAdded": format_time(now)})
             return current
         runtime.pace(f"taint node {name} unreachable")
         node = store.mutate("Node", "", name, taint)
@@ -118,8 +122,9 @@ def _mark_unreachable(node: dict, now: datetime) -> dict:
 
 def _recover(node: dict, now: datetime) -> None:
     name = node["metadata"]["name"]
-    if _unknown_by_us(node):
-        _set_pods_ready(name, now, ready=True)
+    # Whatever the node's condition says now (a returning kubelet may have marked it
+    # Ready already), pods still carrying our NodeNotReady mark get Ready back.
+    _set_pods_ready(name, now, ready=True)
     if _tainted(node) is not None:
         def untaint(current: dict) -> dict:
             spec = current.setdefault("spec", {})

@@ -74,6 +74,9 @@ def test_pods_of_an_unreachable_node_are_not_ready_until_it_returns(api, ns):
         cond = wait_for(lambda: (c := _pod_ready(api, ns, "stays")).get("status") == "False"
                         and c, "pod not Ready", timeout=cs.NODE_GRACE_SECONDS + 20)
         assert cond.get("reason") == "NodeNotReady"
+        effects = {t["effect"] for t in _node(api, node)["spec"].get("taints") or []
+                   if t["key"] == TAINT}
+        assert effects == {"NoSchedule", "NoExecute"}  # nothing new lands there either
     finally:
         api.set_settings({FAILED: ""})
     wait_for(lambda: _pod_ready(api, ns, "stays").get("status") == "True",
