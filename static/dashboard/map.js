@@ -20,11 +20,15 @@ const NODE = "\u0000";   // queue entries for node boxes are NODE + name; pods u
 const ZERO = { cpu: 0, memory: 0, pods: 0 };
 const FINISHED = new Set(["Succeeded", "Failed"]);
 
+// The order localeCompare gives, from one collator: localeCompare per call was most of
+// the time spent placing 1,000 boxes.
+const collate = new Intl.Collator().compare;
+
 function insertSorted(parent, e, name) {
   const last = parent.lastElementChild;
-  if (!last || last.dataset.name.localeCompare(name) <= 0) { parent.append(e); return; }
+  if (!last || collate(last.dataset.name, name) <= 0) { parent.append(e); return; }
   for (const c of parent.children) {
-    if (c.dataset.name.localeCompare(name) > 0) { parent.insertBefore(e, c); return; }
+    if (collate(c.dataset.name, name) > 0) { parent.insertBefore(e, c); return; }
   }
 }
 
@@ -211,6 +215,9 @@ export class ClusterMap {
       if (!e) return;
       this.podEls.delete(key);
       this.pending.delete(key);
+      // Thousands leaving at once (a namespace filter) go without their exit animation:
+      // thousands of transitions at once are a long task of their own.
+      if (this.queue.size >= BULK) { e.remove(); return; }
       e.classList.add("leaving");
       leaving.push(e);
       return;

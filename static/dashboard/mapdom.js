@@ -107,14 +107,17 @@ export function newChip(ns, name) {
   return e;
 }
 
-/** State, reason, colour, tooltip and highlight of a chip; writes only what differs. */
+/** State, reason, colour, tooltip and highlight of a chip; writes only what differs, and
+ * compares with what it wrote last (kept on the element) rather than reading the DOM. */
 export function drawChip(e, pod, { pendingLane, colourBy, matched }) {
   const state = podState(pod);
-  if (e.dataset.state !== state) {
+  if (e._state !== state) {
+    e._state = state;
     e.dataset.state = state;
     e.children[1].textContent = state;
   }
-  setText(e.children[2], pendingLane ? pendingReason(pod) : "");
+  const reason = pendingLane ? pendingReason(pod) : "";
+  if ((e._reason ?? "") !== reason) { e._reason = reason; e.children[2].textContent = reason; }
   const labels = pod.metadata.labels || {};
   const owner = ownerName(pod);
   const colour = colourFor(colourBy === "owner" ? owner : labels[colourBy.replace(/^label:/, "")] || "");

@@ -10,13 +10,21 @@ export function quantity(text) {
   return parseFloat(m[1]) * (SUFFIX[m[2]] ?? 1);
 }
 
+// Remembered per pod object: objects are replaced, never changed, when a pod changes, and
+// the map and the charts ask again for each of 10,000 pods.
+const requested = new WeakMap();
+
 export function podRequests(pod) {
+  let r = requested.get(pod);
+  if (r) return r;
   let cpu = 0, memory = 0;
   for (const c of pod.spec?.containers || []) {
     cpu += quantity(c.resources?.requests?.cpu);
     memory += quantity(c.resources?.requests?.memory);
   }
-  return { cpu, memory };
+  r = { cpu, memory };
+  requested.set(pod, r);
+  return r;
 }
 
 // One word for what a pod is doing, in the order `kubectl get pods` would show it.
