@@ -2,7 +2,7 @@
 // answers are shown. Errors land in the same list and underlines as validation.
 import { confirmAction, post, toast } from "./actions.js";
 import { word } from "./vocab.js";
-import { requestBody, setStatus, showErrors } from "./editor-lint.js";
+import { beginAction, requestBody, setStatus, showErrors } from "./editor-lint.js";
 
 const TERM_OF_KIND = {
   Pod: "pod", Deployment: "deployment", ReplicaSet: "replicaset", Service: "service",
@@ -59,6 +59,7 @@ function renderDiffs(diffs) {
 
 async function send(cm, path, label) {
   clearOutput();
+  beginAction();
   setStatus("checking", `${label}…`);
   try {
     const data = await post(path, requestBody(cm));

@@ -16,6 +16,14 @@ export function setStatus(state, text) {
   box.textContent = text;
 }
 
+// An action (apply, delete, diff) owns the status line from its click on: a validation
+// that started before it, or runs while it is in flight, must not overwrite its outcome.
+let actionEpoch = 0;
+export function beginAction() { actionEpoch += 1; }
+function checkStatus(epoch, state, text) {
+  if (epoch === actionEpoch) setStatus(state, text);
+}
+
 export function requestBody(cm) {
   return {
     text: cm.getValue(),
@@ -94,14 +102,15 @@ function check(text, done, _options, cm) {
     done([]);
     return;
   }
-  setStatus("checking", "checking…");
+  const epoch = actionEpoch;
+  checkStatus(epoch, "checking", "checking…");
   post("/ui/editor/check", requestBody(cm)).then((data) => {
     renderErrors(cm, data.errors);
     renderTranslations(data.translations || []);
-    setStatus(...summary(data));
+    checkStatus(epoch, ...summary(data));
     done(data.errors.map((e) => annotation(cm, e)));
   }).catch((err) => {
-    setStatus("error", `cannot check: ${err.message}`);
+    checkStatus(epoch, "error", `cannot check: ${err.message}`);
     done([]);
   });
 }
