@@ -19,7 +19,7 @@ from cluster.runner.config import BASE_DIR
 from cluster.runner.databases import create_database, drop_database
 from cluster.runner.services import ServiceHandle, ensure_docker, ensure_postgres, ensure_redis
 
-PYTEST_ARGS = ["-p", "no:cacheprovider", "--timeout", "120", "-rs"]
+PYTEST_ARGS = ["-p", "no:cacheprovider", "--timeout", "120", "-rs", "--durations=20"]
 EXIT_MEANING = {1: "tests failed", 2: "interrupted", 3: "internal error", 4: "usage error",
                 5: "no tests collected"}
 
