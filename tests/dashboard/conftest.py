@@ -33,6 +33,13 @@ def login(browser, url: str, token: str):
     page.fill("#token", token)
     page.click("button[type=submit]")
     page.wait_for_selector("#connection[data-status=live]", timeout=10_000)
+    # Live is the socket; the first snapshot is drawn over several frames after it. On a
+    # session cluster that earlier tests filled, that takes a while: a test measures what
+    # happens on an open, drawn map, as a user sees it.
+    page.wait_for_function(
+        "() => !window.kubelab || !window.kubelab.map || (window.kubelab.state.rv > 0"
+        " && window.kubelab.map.queue.size === 0 && !window.kubelab.map.staged)",
+        timeout=30_000)
     return page
 
 

@@ -42,7 +42,8 @@ def test_a_replayed_file_reproduces_the_recorded_maps(browser, page, admin_api, 
     expect(page.locator(f'.pod[data-ns="{ns}"][data-name="four"]')).to_be_visible()
 
     page.click("#timeline [data-act=pause]")  # loads the history
-    expect(page.locator("#timeline")).to_have_attribute("data-total", re.compile(r"^\d+$"))
+    expect(page.locator("#timeline")).to_have_attribute("data-total", re.compile(r"^\d+$"),
+                                                        timeout=45_000)
     recorded = [page.evaluate(CHIPS_AT, [rev, ns]) for rev in revs]
     assert recorded[1][a] == ["one", "two"] and "two" not in recorded[4].get(a, [])
     assert recorded[3]["(pending)"] == ["waiting"]
@@ -60,7 +61,7 @@ def test_a_replayed_file_reproduces_the_recorded_maps(browser, page, admin_api, 
         replay.goto(f"{kubelab_server.url}/replay")
         replay.set_input_files("#replay-file", str(saved))
         expect(replay.locator("#connection")).to_have_text(re.compile(r"^replay: session"),
-                                                           timeout=15_000)
+                                                           timeout=45_000)
         replayed = [replay.evaluate(CHIPS_AT, [rev, ns]) for rev in revs]
         assert replayed == recorded
         assert sockets == []

@@ -30,8 +30,10 @@ WATCH_FRAMES = """([ns, name]) => {
 def load_history(page) -> None:
     """Touch the timeline (the pause button) so it loads the history; wait until it has."""
     page.click("#timeline [data-act=pause]")
+    # The whole kept history comes down: tens of thousands of events on the session
+    # cluster by the time these tests run.
     expect(page.locator("#timeline")).to_have_attribute("data-total", re.compile(r"^\d+$"),
-                                                        timeout=15_000)
+                                                        timeout=45_000)
     expect(page.locator("#timeline")).to_have_attribute("data-mode", "live")
 
 
@@ -101,13 +103,19 @@ def test_playing_draws_the_past_and_20x_reaches_the_end_then_live(page, admin_ap
     # frame, as they pass too fast to poll); at 20× this stretch is about one frame.
     page.evaluate(WATCH_FRAMES, [ns, "p0"])
     page.click("#timeline [data-act=play][data-speed='1']")
-    expect(page.locator("#timeline")).to_have_attribute("data-mode", "live", timeout=20_000)
+    # At 1x the page replays in real time: where other things keep happening (the shared
+    # test cluster) it trails the present for ever, so once p0 has come and gone it is
+    # sent back to live by hand. 20x below must catch up on its own.
+    page.wait_for_function("() => window.__frames.drew", timeout=20_000)
+    expect(chip(page, ns, "p0")).to_have_count(0, timeout=20_000)
+    page.click("#timeline [data-act=live]")
+    expect(page.locator("#timeline")).to_have_attribute("data-mode", "live")
     seen = page.evaluate("() => window.__frames")
     assert "playing" in seen["modes"] and seen["drew"], seen  # it played through p0's life
 
     page.locator("#timeline .scrub").fill(str(start))
     expect(chip(page, ns, "p2")).to_have_count(0)
     page.click("#timeline [data-act=play][data-speed='20']")
-    expect(page.locator("#timeline")).to_have_attribute("data-mode", "live", timeout=20_000)
+    expect(page.locator("#timeline")).to_have_attribute("data-mode", "live", timeout=45_000)
     expect(chip(page, ns, "p0")).to_have_count(0)
     expect(chip(page, ns, "p2")).to_be_visible()
