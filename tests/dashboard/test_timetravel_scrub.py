@@ -117,5 +117,8 @@ def test_playing_draws_the_past_and_20x_reaches_the_end_then_live(page, admin_ap
     expect(chip(page, ns, "p2")).to_have_count(0)
     page.click("#timeline [data-act=play][data-speed='20']")
     expect(page.locator("#timeline")).to_have_attribute("data-mode", "live", timeout=45_000)
+    # Back to the present: the map redraws what changed since the moment shown, over
+    # frames (thousands of chips on the session cluster).
+    page.wait_for_function("() => window.kubelab.map.queue.size === 0", timeout=30_000)
     expect(chip(page, ns, "p0")).to_have_count(0)
     expect(chip(page, ns, "p2")).to_be_visible()
