@@ -249,4 +249,7 @@ def render(r: dict) -> str:
 
 
 if __name__ == "__main__":
-    main()
+    from bench.localredis import local_redis
+
+    with local_redis():
+        main()

@@ -170,4 +170,7 @@ def _cleanup() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    from bench.localredis import local_redis
+
+    with local_redis():
+        main()

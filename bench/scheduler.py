@@ -262,4 +262,7 @@ of CPU per pod against 2.1 ms now (same 1,500 in-memory decisions, identical cho
 
 
 if __name__ == "__main__":
-    main()
+    from bench.localredis import local_redis
+
+    with local_redis():
+        main()
