@@ -86,6 +86,9 @@ def test_a_student_follows_the_teacher_to_step_3_and_applies_from_the_editor(
     editor.wait_for_function("() => window.kubelabEditor !== undefined")
     assert "replicas: 5" in editor.evaluate("() => window.kubelabEditor.getValue()")
     expect(editor.locator("#editor-namespace")).to_have_value("alice")
+    # The opened manifest is validated first; apply once that has settled.
+    expect(editor.locator("#editor-status")).to_have_attribute("data-state", "ok",
+                                                               timeout=15_000)
     editor.click("#apply-button")
     expect(editor.locator("#editor-status")).to_have_text("apply: done", timeout=10_000)
 
