@@ -53,6 +53,10 @@ def _epoch(text: str) -> float:
     return datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC).timestamp()
 
 
+# How long after a SIGKILL exit Docker's late OOMKilled flag is still looked for.
+OOM_FLAG_SETTLE_SECONDS = 5.0
+
+
 def backoff_delay(restarts: int, initial: float, maximum: float) -> float:
     """The wait before restart number `restarts + 1`: none for the first restart, then
     `initial` doubling up to `maximum` (Kubernetes: 10 s doubling to 300 s)."""
@@ -196,6 +200,11 @@ class PodSyncer:
             view.exit_code, view.reason = code, term["reason"]
             view.started_at = term.get("startedAt", "")
             view.finished_at = term.get("finishedAt", "")
+            if code == 137 and term["reason"] != "OOMKilled" and \
+                    time.time() - _epoch(st.get("FinishedAt", "")) < OOM_FLAG_SETTLE_SECONDS:
+                # Docker may handle the exit before the kernel's OOM event, so a SIGKILL by
+                # the OOM killer can briefly read as "Error": look again once it has settled.
+                self.wake(pod["metadata"]["namespace"], pod["metadata"]["name"], 1.0)
             return view
         delay = backoff_delay(restarts, self.cfg.backoff_initial, self.cfg.backoff_max)
         wait = _epoch(st.get("FinishedAt", "")) + delay - time.time()
