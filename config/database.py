@@ -1,10 +1,19 @@
 """Turn DATABASE_URL into Django's DATABASES entry (SQLite or PostgreSQL)."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from config.env import ConfigError
+
+
+def _pg_synchronous_commit() -> str:
+    """KUBELAB_PG_SYNCHRONOUS_COMMIT=on restores PostgreSQL's flush on every commit."""
+    value = os.environ.get("KUBELAB_PG_SYNCHRONOUS_COMMIT", "off").strip().lower()
+    if value not in ("on", "off", "local", "remote_write", "remote_apply"):
+        raise ConfigError(f"KUBELAB_PG_SYNCHRONOUS_COMMIT must be on or off, got {value!r}")
+    return value
 
 
 def database_from_url(url: str, base_dir: Path) -> dict:
@@ -50,6 +59,14 @@ def database_from_url(url: str, base_dir: Path) -> dict:
             # Server-side binding lets psycopg prepare the store's few hot statements once
             # per connection instead of PostgreSQL parsing and planning each call: gets
             # went from 0.88 to 0.5 ms here (bench/api.py, docs/benchmarks.md).
-            "OPTIONS": {"server_side_binding": True},
+            "OPTIONS": {
+                "server_side_binding": True,
+                # The same durability as SQLite's WAL + synchronous=NORMAL: a commit is not
+                # flushed to disk before it is answered, so an OS crash can lose the last
+                # fraction of a second but never corrupts the store. Every write holds the
+                # revision lock through its commit, so a flush per commit would cap the
+                # whole cluster's write rate at the disk's flush rate.
+                "options": f"-c synchronous_commit={_pg_synchronous_commit()}",
+            },
         }
     raise ConfigError(f"DATABASE_URL scheme must be sqlite or postgresql, got {parsed.scheme!r}")

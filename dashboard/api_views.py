@@ -6,34 +6,13 @@ actions.py or details.py with the user's own authorization. Errors come back as
 """
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
-
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
-from cluster.auth import Principal
-from cluster.errors import ApiError, BadRequest
-from dashboard import actions, details, node_actions, probe, session
+from dashboard import actions, details, node_actions, probe
+from dashboard.json_endpoint import json_endpoint
 from dashboard.vocabulary import as_dict
-
-
-def _json_view(handler: Callable[[Principal, dict], dict]):
-    def view(request: HttpRequest, **kwargs) -> JsonResponse:
-        principal = session.principal_from_request(request)
-        if principal is None:
-            return JsonResponse({"error": "Log in first."}, status=401)
-        try:
-            body = json.loads(request.body or b"{}") if request.method == "POST" else {}
-            if not isinstance(body, dict):
-                raise BadRequest("the request body must be a JSON object")
-            return JsonResponse(handler(principal, {**request.GET.dict(), **body, **kwargs}))
-        except ValueError:
-            return JsonResponse({"error": "the request body is not JSON"}, status=400)
-        except ApiError as err:
-            return JsonResponse({"error": err.message}, status=err.code)
-    return view
 
 
 def _ok(obj: dict) -> dict:
@@ -45,39 +24,39 @@ def vocabulary(request: HttpRequest) -> JsonResponse:
     return JsonResponse(as_dict())
 
 
-selector = require_GET(_json_view(
+selector = require_GET(json_endpoint(
     lambda p, a: {"requirements": actions.parse_selector(a.get("q", ""))}))
 
-describe = require_GET(_json_view(
+describe = require_GET(json_endpoint(
     lambda p, a: details.describe(p, a["kind"], "" if a["ns"] == "_" else a["ns"],
                                   a["name"])))
 
-scale = csrf_protect(require_POST(_json_view(lambda p, a: _ok(actions.scale(
+scale = csrf_protect(require_POST(json_endpoint(lambda p, a: _ok(actions.scale(
     p, a.get("kind", ""), a.get("namespace", ""), a.get("name", ""), a.get("replicas"))))))
 
-delete_pod = csrf_protect(require_POST(_json_view(lambda p, a: _ok(actions.delete_pod(
+delete_pod = csrf_protect(require_POST(json_endpoint(lambda p, a: _ok(actions.delete_pod(
     p, a.get("namespace", ""), a.get("name", ""))))))
 
-cordon = csrf_protect(require_POST(_json_view(lambda p, a: _ok(actions.cordon(
+cordon = csrf_protect(require_POST(json_endpoint(lambda p, a: _ok(actions.cordon(
     p, a.get("name", ""), bool(a.get("unschedulable")))))))
 
-labels = csrf_protect(require_POST(_json_view(lambda p, a: _ok(actions.set_labels(
+labels = csrf_protect(require_POST(json_endpoint(lambda p, a: _ok(actions.set_labels(
     p, a.get("kind", ""), a.get("namespace", ""), a.get("name", ""), a.get("labels"))))))
 
-drain = csrf_protect(require_POST(_json_view(lambda p, a: node_actions.drain(
+drain = csrf_protect(require_POST(json_endpoint(lambda p, a: node_actions.drain(
     p, a.get("name", "")))))
 
-kill_node = csrf_protect(require_POST(_json_view(lambda p, a: node_actions.set_killed(
+kill_node = csrf_protect(require_POST(json_endpoint(lambda p, a: node_actions.set_killed(
     p, a.get("name", ""), bool(a.get("killed"))))))
 
-restart = csrf_protect(require_POST(_json_view(lambda p, a: _ok(actions.restart(
+restart = csrf_protect(require_POST(json_endpoint(lambda p, a: _ok(actions.restart(
     p, a.get("namespace", ""), a.get("name", ""))))))
 
-set_image = csrf_protect(require_POST(_json_view(lambda p, a: _ok(actions.set_image(
+set_image = csrf_protect(require_POST(json_endpoint(lambda p, a: _ok(actions.set_image(
     p, a.get("namespace", ""), a.get("name", ""), a.get("container", ""),
     a.get("image", ""))))))
 
-killed = require_GET(_json_view(lambda p, a: {"nodes": sorted(node_actions.killed_nodes())}))
+killed = require_GET(json_endpoint(lambda p, a: {"nodes": sorted(node_actions.killed_nodes())}))
 
-send_requests = csrf_protect(require_POST(_json_view(lambda p, a: probe.send(
+send_requests = csrf_protect(require_POST(json_endpoint(lambda p, a: probe.send(
     p, a.get("namespace", ""), a.get("name", ""), a.get("count", probe.MAX_REQUESTS)))))

@@ -6,21 +6,17 @@ with a short apology, never a traceback.
 """
 from __future__ import annotations
 
-import json
-import logging
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_protect, ensure_csrf_cookie
 from django.views.decorators.http import require_GET, require_POST
 
 from cluster.auth import Principal
-from cluster.errors import ApiError
 from dashboard import editor_gallery, editor_ops, editor_plan, session
+from dashboard.json_endpoint import json_endpoint
 from dashboard.vocabulary import as_dict
-
-log = logging.getLogger(__name__)
 
 
 @ensure_csrf_cookie
@@ -37,29 +33,6 @@ def page(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _endpoint(handler: Callable[[Principal, dict], dict]):
-    def view(request: HttpRequest) -> JsonResponse:
-        principal = session.principal_from_request(request)
-        if principal is None:
-            return JsonResponse({"error": "Log in first."}, status=401)
-        try:
-            args = request.GET.dict()
-            if request.method == "POST":
-                body = json.loads(request.body or b"{}")
-                if not isinstance(body, dict):
-                    return JsonResponse({"error": "the request body must be a JSON object"},
-                                        status=400)
-                args.update(body)
-            return JsonResponse(handler(principal, args))
-        except ValueError:
-            return JsonResponse({"error": "the request body is not JSON"}, status=400)
-        except ApiError as err:
-            return JsonResponse({"error": err.message}, status=err.code)
-        except Exception:
-            log.exception("editor request failed: %s", request.path)
-            return JsonResponse({"error": "the server could not handle this; the server "
-                                          "log has the details"}, status=500)
-    return view
 
 
 def _text_op(op: Callable[..., dict]) -> Callable[[Principal, dict], dict]:
@@ -69,9 +42,9 @@ def _text_op(op: Callable[..., dict]) -> Callable[[Principal, dict], dict]:
     return handler
 
 
-check = csrf_protect(require_POST(_endpoint(_text_op(editor_ops.check))))
-diff = csrf_protect(require_POST(_endpoint(_text_op(editor_ops.diff))))
-apply = csrf_protect(require_POST(_endpoint(_text_op(editor_ops.apply))))
-delete = csrf_protect(require_POST(_endpoint(_text_op(editor_ops.delete))))
-live = require_GET(_endpoint(lambda p, a: editor_ops.live_manifest(
+check = csrf_protect(require_POST(json_endpoint(_text_op(editor_ops.check))))
+diff = csrf_protect(require_POST(json_endpoint(_text_op(editor_ops.diff))))
+apply = csrf_protect(require_POST(json_endpoint(_text_op(editor_ops.apply))))
+delete = csrf_protect(require_POST(json_endpoint(_text_op(editor_ops.delete))))
+live = require_GET(json_endpoint(lambda p, a: editor_ops.live_manifest(
     p, a.get("kind", ""), a.get("namespace", ""), a.get("name", ""))))

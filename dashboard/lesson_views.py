@@ -8,21 +8,18 @@ acts in their own namespace, the teacher's in lesson-<id>.
 from __future__ import annotations
 
 import json
-import logging
-from collections.abc import Callable
 
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_protect, ensure_csrf_cookie
 from django.views.decorators.http import require_GET, require_POST
 
 from cluster.auth import Principal
-from cluster.errors import ApiError, BadRequest, NotFound
+from cluster.errors import BadRequest, NotFound
 from dashboard import lesson_actions, lesson_checks, lesson_follow, session
+from dashboard.json_endpoint import json_endpoint
 from dashboard.lesson_model import Lesson, catalogue
 from dashboard.vocabulary import as_dict
-
-log = logging.getLogger(__name__)
 
 
 def namespace_for(principal: Principal, lesson: Lesson) -> str:
@@ -70,28 +67,6 @@ def page(request: HttpRequest, lesson_id: str) -> HttpResponse:
         "lesson_json": {**public, "namespace": namespace, "teacher": principal.is_admin}})
 
 
-def _endpoint(handler: Callable[[Principal, dict], dict]):
-    def view(request: HttpRequest, **kwargs) -> JsonResponse:
-        principal = session.principal_from_request(request)
-        if principal is None:
-            return JsonResponse({"error": "Log in first."}, status=401)
-        try:
-            args = {**request.GET.dict(), **kwargs}
-            if request.method == "POST":
-                body = json.loads(request.body or b"{}")
-                if not isinstance(body, dict):
-                    raise BadRequest("the request body must be a JSON object")
-                args.update(body)
-            return JsonResponse(handler(principal, args))
-        except ValueError:
-            return JsonResponse({"error": "the request body is not JSON"}, status=400)
-        except ApiError as err:
-            return JsonResponse({"error": err.message}, status=err.code)
-        except Exception:
-            log.exception("lesson request failed: %s", request.path)
-            return JsonResponse({"error": "the server could not do this; the server log "
-                                          "has the details"}, status=500)
-    return view
 
 
 def _step_index(lesson: Lesson, raw: object) -> int:
@@ -146,10 +121,10 @@ def _lead(principal: Principal, args: dict) -> dict:
     return lesson_follow.lead(principal, lesson.id, _step_index(lesson, args.get("step")))
 
 
-check = require_GET(_endpoint(_check))
-action = csrf_protect(require_POST(_endpoint(_action)))
-reset = csrf_protect(require_POST(_endpoint(_reset)))
-follow = require_GET(_endpoint(lambda p, a: lesson_follow.current()))
-lead = csrf_protect(require_POST(_endpoint(_lead)))
+check = require_GET(json_endpoint(_check))
+action = csrf_protect(require_POST(json_endpoint(_action)))
+reset = csrf_protect(require_POST(json_endpoint(_reset)))
+follow = require_GET(json_endpoint(lambda p, a: lesson_follow.current()))
+lead = csrf_protect(require_POST(json_endpoint(_lead)))
 
 catalogue()  # validate at start: a malformed file is logged as soon as the URLs load

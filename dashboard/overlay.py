@@ -61,6 +61,7 @@ def node_verdicts(decision: dict, node_names: list[str]) -> list[dict]:
     (plugin and reasons), or unlisted (a large cluster's decision keeps only the top)."""
     filters = decision.get("filters") or {}
     scores = {s["node"]: s for s in decision.get("scores") or []}
+    plugins = decision.get("plugins") or []
     out = []
     for name in sorted(set(node_names) | set(filters)):
         f = filters.get(name)
@@ -72,8 +73,8 @@ def node_verdicts(decision: dict, node_names: list[str]) -> list[dict]:
             score = scores.get(name) or {}
             row.update(verdict="winner" if name == decision.get("node") else "feasible",
                        total=score.get("total"),
-                       plugins={p: v.get("weighted", 0)
-                                for p, v in (score.get("plugins") or {}).items()})
+                       plugins=dict(zip(plugins, score.get("weighted") or [],
+                                            strict=False)))
         else:
             row["verdict"] = "unlisted"
         out.append(row)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.views.decorators.http import require_GET
 
 from dashboard import overlay
-from dashboard.api_views import _json_view
+from dashboard.json_endpoint import json_endpoint
 
-scheduling = require_GET(_json_view(
+scheduling = require_GET(json_endpoint(
     lambda p, a: overlay.scheduling(p, a["ns"], a["name"])))
 
-compare = require_GET(_json_view(
+compare = require_GET(json_endpoint(
     lambda p, a: overlay.compare(p, a["ns"], a["name"])))

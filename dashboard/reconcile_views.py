@@ -6,14 +6,14 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from dashboard import reconcile, reconcile_controls
-from dashboard.api_views import _json_view
+from dashboard.json_endpoint import json_endpoint
 
-view = require_GET(_json_view(
+view = require_GET(json_endpoint(
     lambda p, a: reconcile.view(p, a["kind"], a["ns"], a["name"])))
 
-controls = require_GET(_json_view(lambda p, a: reconcile_controls.status(p)))
+controls = require_GET(json_endpoint(lambda p, a: reconcile_controls.status(p)))
 
-set_controls = csrf_protect(require_POST(_json_view(
+set_controls = csrf_protect(require_POST(json_endpoint(
     lambda p, a: reconcile_controls.set_switches(p, a.get("paused"), a.get("delaySeconds")))))
 
 
@@ -26,4 +26,4 @@ def _step(principal, args: dict) -> dict:
     return reconcile_controls.step(principal, keys)
 
 
-step = csrf_protect(require_POST(_json_view(_step)))
+step = csrf_protect(require_POST(json_endpoint(_step)))

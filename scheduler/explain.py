@@ -1,5 +1,6 @@
 """The decision record stored on the pod as `scheduler.kubelab.io/decision` and shown by
-the dashboard: per-node filter verdicts, per-plugin raw, normalised and weighted scores,
+the dashboard: per-node filter verdicts, per-plugin raw, normalised and weighted scores
+(one column per entry of "plugins", whose weights are in "weights"),
 the chosen node, how many nodes were examined and why, and the cycle's duration. On a
 cluster larger than `top` nodes only the `top` best nodes are listed, with counts of
 nodes per rejection reason."""
@@ -28,10 +29,16 @@ def decision(result, verdicts: dict[str, Status], feasible: list[str],
     rejections = Counter(r for s in verdicts.values() for r in s.reasons)
     # Highest total first, ties by name: two C-level sorts (the second is stable).
     ranked = sorted(sorted(feasible), key=totals.__getitem__, reverse=True)[:top]
-    scores = [{"node": n, "total": totals.get(n, 0), "plugins": {
-        p: {"raw": raw[p].get(n, 0), "normalized": normalized[p].get(n, 0), "weight": w,
-            "weighted": w * normalized[p].get(n, 0)} for p, w in weights.items()}}
-        for n in ranked]
+    # Columns, in the order of "plugins" and "weights": spelling each plugin's name and
+    # weight out for every node made the record three times larger, and every watcher of
+    # pods (controllers, nodes, dashboards) parses it on each change of the pod.
+    names = list(weights)
+    scores = []
+    for n in ranked:
+        norm = [normalized[p].get(n, 0) for p in names]
+        scores.append({"node": n, "total": totals.get(n, 0),
+                       "raw": [raw[p].get(n, 0) for p in names], "normalized": norm,
+                       "weighted": [weights[p] * v for p, v in zip(names, norm, strict=True)]})
     out = {
         "profile": result.profile,
         "pod": pod.key,
@@ -46,6 +53,8 @@ def decision(result, verdicts: dict[str, Status], feasible: list[str],
                      "of this class was scheduled"}
             if how.get("equivalenceClass") else None),
         "rejections": dict(rejections.most_common()),
+        "plugins": names,
+        "weights": [weights[p] for p in names],
         "scores": scores,
     }
     if how.get("total", 0) <= top:

@@ -33,6 +33,11 @@ missing=()
 for pkg in "${wanted[@]}"; do
     installed "$pkg" || missing+=("$pkg")
 done
+# kubectl: Debian packages it as kubernetes-client (1.20); any kubectl already on PATH,
+# e.g. a newer one from Kubernetes' own repository, is kept.
+if ! command -v kubectl >/dev/null 2>&1; then
+    missing+=(kubernetes-client)
+fi
 # Any nginx flavour will do; nginx-light is the smallest.
 if ! command -v nginx >/dev/null 2>&1 && ! [[ -x /usr/sbin/nginx ]]; then
     missing+=(nginx-light)

@@ -1,13 +1,18 @@
-"""A module's own 3-node cluster (simulated nodes node-1..node-3) for the scheduling
-overlay and reconcile view tests: verdicts must cover exactly three nodes, and pausing
-the controllers must not disturb the session's shared cluster."""
+"""A module's own 3-node cluster (simulated nodes node-1..node-3), for dashboard tests
+that need a quiet cluster: the scheduling overlay's verdicts must cover exactly three
+nodes, pausing the controllers must not disturb the session's shared cluster, and on the
+shared cluster earlier tests (a class of thirty students) fill the nodes and leave tens
+of thousands of events of history and constant churn behind."""
 from __future__ import annotations
 
 import json
 import os
 from collections.abc import Iterator
 
+import pytest
+
 from cluster.runner.harness import RunningCluster, running_cluster
+from tests.dashboard.helpers import Api
 from tests.waiting import wait_for
 
 NODES = ("node-1", "node-2", "node-3")
@@ -21,6 +26,26 @@ def three_node_cluster(tmp_path_factory, name: str) -> Iterator[RunningCluster]:
                          redis_url=str(_session.get("base_redis")), nodes=len(NODES),
                          runtime="simulated") as server:
         yield server
+
+
+def own_cluster(name: str, server_fixture: str = "kubelab_server",
+                api_fixture: str = "admin_api"):
+    """Module-scoped fixtures for a test module: its private cluster (by default under
+    the session's names, so the shared `page` fixture logs into it) and an admin Api
+    that is handed out once the three nodes are Ready. Bind both in the module:
+    `kubelab_server, admin_api = own_cluster("services")`."""
+    @pytest.fixture(scope="module", name=server_fixture)
+    def server(tmp_path_factory) -> Iterator[RunningCluster]:
+        yield from three_node_cluster(tmp_path_factory, name)
+
+    @pytest.fixture(scope="module", name=api_fixture)
+    def api(request) -> Api:
+        cluster = request.getfixturevalue(server_fixture)
+        admin = Api(cluster.url, cluster.admin_token)
+        wait_nodes_ready(admin)
+        return admin
+
+    return server, api
 
 
 def wait_nodes_ready(api, names=NODES) -> None:

@@ -9,29 +9,19 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.dashboard.conftest import login
-from tests.dashboard.helpers import Api, screenshot
+from tests.dashboard.helpers import screenshot
 from tests.dashboard.private_cluster import (
     NODES,
     decision_of,
+    own_cluster,
     server_dry_run,
-    three_node_cluster,
-    wait_nodes_ready,
 )
 from tests.waiting import wait_for
 
 PROFILES = ["default-scheduler", "borg-worst-fit", "borg-best-fit", "borg-hybrid"]
 
 
-@pytest.fixture(scope="module")
-def cluster(tmp_path_factory):
-    yield from three_node_cluster(tmp_path_factory, "overlay")
-
-
-@pytest.fixture(scope="module")
-def api(cluster) -> Api:
-    api = Api(cluster.url, cluster.admin_token)
-    wait_nodes_ready(api)
-    return api
+cluster, api = own_cluster("overlay", "cluster", "api")
 
 
 @pytest.fixture
@@ -89,7 +79,8 @@ def test_it_shows_a_verdict_for_every_node_matching_the_stored_decision(page, ap
         assert node.locator(".verdict-total").text_content() == f"score {scores[name]['total']}"
         shown = {seg.get_attribute("data-plugin"): int(seg.get_attribute("data-weighted"))
                  for seg in node.locator(".score-bar .seg").all()}
-        stored = {p: v["weighted"] for p, v in scores[name]["plugins"].items() if v["weighted"]}
+        stored = {p: w for p, w in zip(decision["plugins"], scores[name]["weighted"], strict=True)
+                  if w}
         assert shown == stored, name
     assert filters["node-3"]["passed"] is False
     screenshot(page, "overlay-verdicts")

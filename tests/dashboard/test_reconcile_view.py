@@ -15,22 +15,13 @@ from playwright.sync_api import expect
 from cluster.kubeconfig import token_in
 from tests.dashboard.conftest import login
 from tests.dashboard.helpers import Api, deployment_body, screenshot
-from tests.dashboard.private_cluster import three_node_cluster, wait_nodes_ready
+from tests.dashboard.private_cluster import own_cluster
 from tests.waiting import wait_for
 
 SETTINGS = "/api/v1/namespaces/kube-system/configmaps/kubelab-settings"
 
 
-@pytest.fixture(scope="module")
-def cluster(tmp_path_factory):
-    yield from three_node_cluster(tmp_path_factory, "reconcile")
-
-
-@pytest.fixture(scope="module")
-def api(cluster) -> Api:
-    api = Api(cluster.url, cluster.admin_token)
-    wait_nodes_ready(api)
-    return api
+cluster, api = own_cluster("reconcile", "cluster", "api")
 
 
 @pytest.fixture

@@ -3,26 +3,14 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from playwright.sync_api import expect
 
-from tests.dashboard.helpers import Api, screenshot
-from tests.dashboard.private_cluster import three_node_cluster, wait_nodes_ready
+from tests.dashboard.helpers import screenshot
+from tests.dashboard.private_cluster import own_cluster
 from tests.dashboard.test_kill_node import _deployment
 
-
-@pytest.fixture(scope="module")
-def kubelab_server(tmp_path_factory):
-    """Nodes of this module's own: on the session's shared cluster, earlier tests (a class
-    of thirty students) can fill the three nodes, and the Service's pods would wait."""
-    yield from three_node_cluster(tmp_path_factory, "services")
-
-
-@pytest.fixture(scope="module")
-def admin_api(kubelab_server) -> Api:
-    api = Api(kubelab_server.url, kubelab_server.admin_token)
-    wait_nodes_ready(api)
-    return api
+# Its own quiet cluster: see tests/dashboard/private_cluster.py.
+kubelab_server, admin_api = own_cluster("services")
 
 
 def test_it_lists_a_service_with_its_endpoints_and_probes_it(page, admin_api):

@@ -4,25 +4,12 @@ from __future__ import annotations
 import re
 import uuid
 
-import pytest
 from playwright.sync_api import expect
 
-from tests.dashboard.helpers import Api
-from tests.dashboard.private_cluster import three_node_cluster
+from tests.dashboard.private_cluster import own_cluster
 
-
-@pytest.fixture(scope="module")
-def kubelab_server(tmp_path_factory):
-    """A cluster of this module's own: the session's shared one has, by the time these
-    tests run, tens of thousands of events of history and other tests' churn, against
-    which "play at 1×/20× until the end" and the history download are not what is
-    being tested."""
-    yield from three_node_cluster(tmp_path_factory, "timetravel")
-
-
-@pytest.fixture(scope="module")
-def admin_api(kubelab_server) -> Api:
-    return Api(kubelab_server.url, kubelab_server.admin_token)
+# Its own quiet cluster: see tests/dashboard/private_cluster.py.
+kubelab_server, admin_api = own_cluster("timetravel")
 
 
 # Seek to a revision, wait for that frame to be drawn, then read which pod chips of `ns`

@@ -31,11 +31,16 @@ def test_decision_lists_raw_normalised_and_weighted_scores():
     snap = snapshot(nodes, {"a": [pod("x", "2", "4Gi")]})
     result = schedule(info(pod(cpu="1", memory="1Gi")), snap, profiles.get("default-scheduler"))
     assert result.node == "b"
-    top = result.decision["scores"][0]
+    d = result.decision
+    top = d["scores"][0]
     assert top["node"] == "b"
-    taint = top["plugins"]["TaintToleration"]
-    assert taint["weight"] == 3 and taint["weighted"] == 3 * taint["normalized"]
-    assert top["total"] == sum(p["weighted"] for p in top["plugins"].values())
+    assert len(d["plugins"]) == len(d["weights"]) == len(top["raw"]) == len(top["weighted"])
+    taint = d["plugins"].index("TaintToleration")
+    assert d["weights"][taint] == 3
+    assert top["weighted"][taint] == 3 * top["normalized"][taint]
+    fit = d["plugins"].index("NodeResourcesFit")
+    assert top["raw"][fit] > 0  # b is empty: LeastAllocated's raw score is high
+    assert top["total"] == sum(top["weighted"])
 
 
 def test_ties_go_to_the_smallest_node_name():
