@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/", discovery.api_versions),
     path("apis", discovery.api_groups),
     path("apis/", discovery.api_groups),
+    path("openapi/v2", discovery.openapi_v2_document),
     path("openapi/v3", discovery.openapi_index),
     re_path(r"^openapi/v3/(?P<path>.+)$", discovery.openapi_group_version),
     re_path(r"^api/(?P<ver>v1)/?$", discovery.core_resources),

@@ -13,6 +13,7 @@ from functools import cache
 from django.http import HttpRequest, HttpResponse
 
 from cluster import auth
+from cluster.api import openapi_v2
 from cluster.api.http import error_response, object_response, raw_response
 from cluster.errors import ApiError, NotFound
 from cluster.objects import dumps
@@ -184,3 +185,9 @@ def openapi_group_version(request: HttpRequest, path: str) -> HttpResponse:
             response["Cache-Control"] = "public, immutable"
             return response
     return error_response(NotFound("the server could not find the requested resource"))
+
+
+@_authenticated
+def openapi_v2_document(request: HttpRequest) -> HttpResponse:
+    """The (empty) OpenAPI v2 document older kubectl needs before `apply` (openapi_v2.py)."""
+    return openapi_v2.document(request)

@@ -7,7 +7,7 @@ client always gets JSON it can print.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -43,6 +43,8 @@ class ApiRequest:
     # The client's socket under gunicorn, so a long stream (logs -f) can notice that
     # its reader left even while it has nothing to send.
     client_socket: Any = None
+    # Warning headers for the response, whether it succeeds or not (fieldValidation=Warn).
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def dry_run(self) -> bool:
@@ -56,11 +58,16 @@ class ApiRequest:
         return parse_body(self.raw_body, self.content_type)
 
     def strict(self, obj: Any) -> None:
-        """fieldValidation=Strict: unknown fields are an error (kubectl's default)."""
-        if self.params.get("fieldValidation") != "Strict" or not isinstance(obj, dict):
+        """Unknown fields: fieldValidation=Strict (newer kubectl's default) makes them an
+        error; Warn, and no fieldValidation at all (older kubectl, other clients) as in
+        Kubernetes, a Warning header per field; Ignore drops them silently."""
+        mode = self.params.get("fieldValidation") or "Warn"
+        if mode == "Ignore" or not isinstance(obj, dict):
             return
         causes = validation.unknown_fields(self.target.resource.kind, obj)
-        if causes:
+        if causes and mode != "Strict":
+            self.warnings += [f'unknown field "{c.get("field", "")}"' for c in causes]
+        elif causes:
             name = obj.get("metadata", {}).get("name", "") if isinstance(
                 obj.get("metadata"), dict) else ""
             raise invalid(self.target.resource.kind, str(name), causes,
@@ -94,19 +101,30 @@ def _legacy_binding(request: HttpRequest, group: str, rest: str) -> str:
 
 
 def _serve(request: HttpRequest, group: str, version: str, rest: str) -> HttpResponse:
+    warnings: list[str] = []
     try:
-        return _dispatch(request, group, version, rest)
+        response = _dispatch(request, group, version, rest, warnings)
     except ApiError as err:
-        return error_response(err)
+        response = error_response(err)
     except RecursionError:
-        return error_response(BadRequest("the object is nested too deeply"))
+        response = error_response(BadRequest("the object is nested too deeply"))
     except Exception:
         log.exception("unexpected error serving %s %s", request.method, request.path)
         err = ApiError("an internal error occurred; the server log has the details")
-        return error_response(err)
+        response = error_response(err)
+    if warnings:
+        response["Warning"] = warning_header(warnings)
+    return response
 
 
-def _dispatch(request: HttpRequest, group: str, version: str, rest: str) -> HttpResponse:
+def warning_header(texts: list[str]) -> str:
+    """RFC 7234 warnings as Kubernetes sends them: code 299, agent "-", quoted text."""
+    return ", ".join('299 - "' + t.replace("\\", "\\\\").replace('"', '\\"') + '"'
+                     for t in texts)
+
+
+def _dispatch(request: HttpRequest, group: str, version: str, rest: str,
+              warnings: list[str]) -> HttpResponse:
     principal = auth.authenticate(request.headers.get("Authorization", ""))
     ratelimit.check(principal)
     rest = _legacy_binding(request, group, rest)
@@ -117,7 +135,7 @@ def _dispatch(request: HttpRequest, group: str, version: str, rest: str) -> Http
     req = ApiRequest(principal, target, method, request.GET,
                      request.headers.get("Accept", ""), request.content_type or "",
                      request.body if method in ("POST", "PUT", "PATCH", "DELETE") else b"",
-                     request.META.get("gunicorn.socket"))
+                     request.META.get("gunicorn.socket"), warnings)
     if target.subresource:
         return subresources.serve(req)
     verb = _VERBS.get((method, target.is_collection))

@@ -239,3 +239,45 @@ def test_strict_field_validation_rejects_unknown_fields(kubelab_server, core, na
     assert status == 422
     assert body["details"]["causes"][0]["field"] == "spec.containers[0].imagee"
     assert core.list_namespaced_pod(namespace).items == []
+
+
+def _post_with_headers(server, path: str, body: dict) -> tuple[int, str]:
+    """(status, Warning header) of a POST: rawhttp.request does not return headers."""
+    import json
+    import urllib.error
+    import urllib.request
+
+    req = urllib.request.Request(server.url + path, data=json.dumps(body).encode(),
+                                 method="POST")
+    req.add_header("Authorization", f"Bearer {server.admin_token}")
+    req.add_header("Content-Type", "application/json")
+    try:
+        with urllib.request.urlopen(req, timeout=30) as resp:
+            return resp.status, resp.headers.get("Warning", "")
+    except urllib.error.HTTPError as err:
+        return err.code, err.headers.get("Warning", "")
+
+
+def test_unknown_fields_without_field_validation_are_warned_about(kubelab_server, core,
+                                                                  namespace):
+    # What kubectl before 1.25 sends (no fieldValidation): Kubernetes' default is Warn.
+    typo = pod_manifest("warned")
+    typo["spec"]["containers"][0]["imagePullPolicyy"] = "Always"
+    status, warning = _post_with_headers(kubelab_server, f"/api/v1/namespaces/{namespace}/pods",
+                                         typo)
+    assert status == 201
+    assert warning == '299 - "unknown field \\"spec.containers[0].imagePullPolicyy\\""'
+    # An object that is also invalid is refused, and the warning still tells why.
+    missing_image = pod_manifest("refused")
+    del missing_image["spec"]["containers"][0]["image"]
+    missing_image["spec"]["containers"][0]["imagee"] = "busybox"
+    status, warning = _post_with_headers(kubelab_server, f"/api/v1/namespaces/{namespace}/pods",
+                                         missing_image)
+    assert status == 422 and 'unknown field \\"spec.containers[0].imagee\\"' in warning
+    ignored = pod_manifest("ignored")
+    ignored["spec"]["containers"][0]["imagee"] = "busybox"
+    status, warning = _post_with_headers(
+        kubelab_server, f"/api/v1/namespaces/{namespace}/pods?fieldValidation=Ignore", ignored)
+    assert (status, warning) == (201, "")
+    assert sorted(p.metadata.name for p in core.list_namespaced_pod(namespace).items) == [
+        "ignored", "warned"]
