@@ -6,7 +6,8 @@ Checks after the run (each a list of violations, empty when all is well):
 - every write that got a 2xx is in the store (chaos_churn's ledger);
 - every Deployment has exactly its desired replicas, all Running;
 - no pod is bound to a node that does not exist;
-- no container exists without its pod (Docker runtime).
+- no container exists without its pod (Docker runtime);
+- a dashboard socket open through it all shows what the store holds (chaos_watcher).
 Used by `scripts/chaos.py` (`make chaos`) and, shortened, by tests/test_chaos_short.py.
 """
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cluster.runner.chaos_churn import CM, DEP, Churn, Client, lost_writes
+from cluster.runner.chaos_watcher import DashboardWatcher
 from cluster.runner.harness import RunningCluster
 from cluster.runner.services import ensure_redis
 
@@ -72,6 +74,7 @@ class Chaos:
         self.client = Client(cluster.url, cluster.admin_token)
         self.rng = random.Random(seed)
         self.redis = None
+        self.watcher: DashboardWatcher | None = None
         # A namespace of its own: containers left by an earlier run are not ours to judge.
         self.ns = f"chaos-{random.Random().randrange(16**6):06x}"
 
@@ -169,6 +172,8 @@ class Chaos:
                                + "; ".join(self.replica_problems()))
         churn = Churn(self.cluster.url, self.cluster.admin_token, self.ns, writers,
                       DEPLOYMENTS, rate)
+        self.watcher = DashboardWatcher(self.cluster.url, self.cluster.admin_token)
+        self.watcher.start()
         report = Report()
         order = [t for t in targets for _ in range(kills_each)]
         self.rng.shuffle(order)
@@ -185,7 +190,10 @@ class Chaos:
             churn.finish()
         report.seconds = time.monotonic() - started
         report.writes_ok, report.writes_unanswered = churn.ledger.ok, churn.ledger.failed
-        report.violations = self.check(churn, converge_timeout)
+        try:
+            report.violations = self.check(churn, converge_timeout)
+        finally:
+            self.watcher.stop()
         return report
 
     # --- the checks after it -----------------------------------------------
@@ -204,6 +212,8 @@ class Chaos:
         out["every acknowledged write is in the store"] = \
             lost_writes(churn.ledger, stored) if status == 200 else [f"list: {status}"]
         out["no pod is bound to a missing node"] = self._orphan_bindings()
+        out["a dashboard connected during the run agrees with the store"] = \
+            self.watcher.disagreements(self.client, self.ns, timeout)
         if self.runtime == "docker":
             out["no container exists without its pod"] = self._orphan_containers(deadline)
         return out
