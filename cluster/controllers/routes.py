@@ -34,16 +34,17 @@ def keys_for(event: StoreEvent) -> list[tuple[str, str]]:
     keys: list[tuple[str, str]] = []
     m = obj.get("metadata") or {}
     owners = [o for o in m.get("ownerReferences") or [] if isinstance(o, dict)]
-    for owner in owners + [o for o in (old.get("metadata") or {}).get("ownerReferences") or []
-                           if isinstance(o, dict) and o not in owners]:
-        controller = _OWNER_CONTROLLERS.get((kind, owner.get("kind")))
-        if controller and owner.get("name"):
-            keys.append((controller, ns_key(ns, owner["name"])))
+    if kind != "Pod" or _counted_view(obj) != _counted_view(old) or event.type != "MODIFIED":
+        for owner in owners + [o for o in (old.get("metadata") or {}).get("ownerReferences")
+                               or [] if isinstance(o, dict) and o not in owners]:
+            controller = _OWNER_CONTROLLERS.get((kind, owner.get("kind")))
+            if controller and owner.get("name"):
+                keys.append((controller, ns_key(ns, owner["name"])))
     if kind == "Pod":
         keys.extend(_pod_keys(event))
-    elif kind == "ReplicaSet":
+    elif kind == "ReplicaSet" and _more_than_status(event):
         keys.append(("replicaset", ns_key(ns, name)))
-    elif kind == "Deployment":
+    elif kind == "Deployment" and _more_than_status(event):
         keys.append(("deployment", ns_key(ns, name)))
     elif kind == "Service":
         keys.append(("endpoints", ns_key(ns, name)))
@@ -64,6 +65,39 @@ def keys_for(event: StoreEvent) -> list[tuple[str, str]]:
 # (dependent kind, owner kind) → the controller that reconciles the owner.
 _OWNER_CONTROLLERS = {("Pod", "ReplicaSet"): "replicaset",
                       ("ReplicaSet", "Deployment"): "deployment"}
+
+
+def _counted_view(pod: dict) -> tuple:
+    """What a ReplicaSet counts of a pod (active, matching, ready, available since when).
+    A change elsewhere — the binding, the decision annotation, a container going from
+    waiting to running without the pod turning Ready — leaves its owner nothing to do,
+    and each reconcile lists the owner's pods: a 1,000-pod ReplicaSet was reconciled
+    once per change of each of its pods."""
+    m = pod.get("metadata") or {}
+    status = pod.get("status") or {}
+    ready = next(((c.get("status"), c.get("lastTransitionTime"))
+                  for c in status.get("conditions") or [] if c.get("type") == "Ready"), None)
+    return (m.get("labels"), m.get("deletionTimestamp"), m.get("ownerReferences"),
+            status.get("phase"), ready)
+
+
+_STATUS_ONLY_KEYS = ("resourceVersion", "managedFields")
+
+
+def _more_than_status(event: StoreEvent) -> bool:
+    """False for an update of only its status: a controller's own status write (each
+    reconcile's last step) gives that controller nothing new to reconcile."""
+    old = event.old
+    if event.type != "MODIFIED" or not old:
+        return True
+    new = event.object
+    if new.get("spec") != old.get("spec"):
+        return True
+    nm, om = dict(new.get("metadata") or {}), dict(old.get("metadata") or {})
+    for key in _STATUS_ONLY_KEYS:
+        nm.pop(key, None)
+        om.pop(key, None)
+    return nm != om
 
 
 def _pod_keys(event: StoreEvent) -> list[tuple[str, str]]:
