@@ -1,10 +1,14 @@
-"""Lessons as data: YAML files under dashboard/lessons/, loaded and validated here.
+"""Lessons as data: YAML or Markdown files under dashboard/lessons/, loaded and validated here.
 
 A teacher adds a lesson by dropping a file in that folder (or in a folder named by
 KUBELAB_LESSONS_DIRS, colon-separated); nothing else changes. A file that does not parse
 or breaks the schema becomes a LoadError with the file name and the place, shown on the
 lessons page and logged, and the other lessons still load. Files are re-read when one of
 them changes, so a fix shows on the next page load without a restart.
+
+A .md lesson (front matter, a ## heading per step; see dashboard/lesson_markdown.py) is
+reshaped into the map a .yaml lesson holds and validated by the same code below, so both
+formats give the same Lesson.
 """
 from __future__ import annotations
 
@@ -36,6 +40,7 @@ class LessonError(ValueError):
 
     def __init__(self, where: str, message: str) -> None:
         super().__init__(f"{where}: {message}" if where else message)
+        self.where = where  # kept so a Markdown lesson can turn it into a line number
 
 
 @dataclass(frozen=True)
@@ -204,7 +209,40 @@ def _step(raw: Any, where: str) -> Step:
 
 def parse_lesson(text: str, path: str = "") -> Lesson:
     """One lesson from its YAML text; LessonError or yaml.YAMLError when it is malformed."""
-    raw = yaml.safe_load(text)
+    return _from_map(yaml.safe_load(text), path)
+
+
+def parse_markdown_lesson(text: str, path: str = "") -> Lesson:
+    """One lesson from Markdown with front matter: the Lesson its YAML twin gives, or a
+    LessonError that starts with the line ("line 12: steps[0].check.kind: ...")."""
+    # Imported here because lesson_markdown imports LessonError from this module.
+    from dashboard.lesson_markdown import split
+    raw, lines = split(text)
+    try:
+        return _from_map(raw, path)
+    except LessonError as exc:
+        raise LessonError(f"line {_line_of(exc.where, lines)}", str(exc)) from None
+
+
+def parse_file(path: Path) -> Lesson:
+    """The lesson in a .md or .yaml/.yml file, by its suffix."""
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".md":
+        return parse_markdown_lesson(text, str(path))
+    return parse_lesson(text, str(path))
+
+
+def _line_of(where: str, lines: dict[str, int]) -> int:
+    """The line of the longest known prefix of `where` ("steps[0].check.kind" is found at
+    "steps[0].check", else at the step's heading); line 1 when nothing matches."""
+    parts = re.split(r"(?=[.\[])", where)
+    for n in range(len(parts), 0, -1):
+        if "".join(parts[:n]) in lines:
+            return lines["".join(parts[:n])]
+    return 1
+
+
+def _from_map(raw: Any, path: str) -> Lesson:
     if not isinstance(raw, dict):
         raise LessonError("", "the file must be a YAML map with id, title and steps")
     lesson_id = raw.get("id")
@@ -231,14 +269,14 @@ def lesson_dirs() -> list[Path]:
 
 def _files() -> list[Path]:
     return sorted(p for d in lesson_dirs() if d.is_dir()
-                  for p in d.iterdir() if p.suffix in (".yaml", ".yml"))
+                  for p in d.iterdir() if p.suffix in (".yaml", ".yml", ".md"))
 
 
 def load(files: list[Path] | None = None) -> Catalogue:
     catalogue = Catalogue()
     for path in files if files is not None else _files():
         try:
-            lesson = parse_lesson(path.read_text(encoding="utf-8"), str(path))
+            lesson = parse_file(path)
             if lesson.id in catalogue.lessons:
                 raise LessonError("id", f"{lesson.id!r} is already the id of "
                                         f"{Path(catalogue.lessons[lesson.id].path).name}")
