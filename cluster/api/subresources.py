@@ -43,7 +43,10 @@ def serve(req: ApiRequest) -> HttpResponse:
     if key == ("log", "GET"):
         return _log(req)
     if t.subresource == "exec":
-        raise BadRequest("exec needs a websocket upgrade (v5.channel.k8s.io)")
+        # kubectl before 1.29 asks for SPDY streams, which kubelab does not serve.
+        raise BadRequest("exec needs a websocket upgrade (v5.channel.k8s.io), as kubectl "
+                         "1.29 and newer send; older kubectl's SPDY streams are not served "
+                         "here: use a newer kubectl or the dashboard's terminal")
     raise MethodNotAllowed(f"the server does not allow this method on the requested "
                            f"resource: {req.method}")
 
