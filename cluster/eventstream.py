@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import NamedTuple
 
 from asgiref.sync import sync_to_async
@@ -28,6 +29,7 @@ class Event(NamedTuple):
     type: str
     kind: str
     obj: dict
+    ts: int | None = None  # commit time in ms since the epoch (see catch_up for the table's)
 
 
 class Compacted(Exception):
@@ -46,11 +48,12 @@ def revision_state() -> tuple[int, int]:
 
 
 def _rows_between(kinds: tuple[str, ...], after: int,
-                  upto: int) -> list[tuple[int, str, str, str, str, str]]:
+                  upto: int) -> list[tuple[int, str, str, str, str, str, datetime]]:
     qs = WatchEvent.objects.filter(revision__gt=after, revision__lte=upto)
     qs = qs.filter(kind=kinds[0]) if len(kinds) == 1 else qs.filter(kind__in=kinds)
     return list(qs.order_by("revision")
-                .values_list("revision", "type", "kind", "namespace", "name", "body"))
+                .values_list("revision", "type", "kind", "namespace", "name", "body",
+                             "created"))
 
 
 def _everyone(kind: str, namespace: str, name: str) -> bool:
@@ -72,8 +75,10 @@ class OrderedEvents:
         """Events after `last` up to `upto` from the table; `last` moves to `upto`."""
         rows = await sync_to_async(_rows_between)(self.kinds, self.last, upto) \
             if upto > self.last else []
-        out = [Event(rev, event_type, kind, loads(body))
-               for rev, event_type, kind, ns, name, body in rows
+        # Stamped with the row's write time, just before its commit (an overtaken publish
+        # is read from here): a reader timing the delta sees it no shorter than it was.
+        out = [Event(rev, event_type, kind, loads(body), int(created.timestamp() * 1000))
+               for rev, event_type, kind, ns, name, body, created in rows
                if self.visible(kind, ns, name)]
         self.last = max(self.last, upto)
         return out
@@ -88,7 +93,7 @@ class OrderedEvents:
         self.last = rev
         kind = message["kind"]
         if self._keep(kind, message.get("ns", ""), message.get("name", "")):
-            out.append(Event(rev, message["type"], kind, message["object"]))
+            out.append(Event(rev, message["type"], kind, message["object"], message.get("ts")))
         return out
 
     async def check_table(self) -> list[Event]:

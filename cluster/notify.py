@@ -11,6 +11,7 @@ of a savepoint or transaction that rolled back are never announced.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -22,6 +23,10 @@ _local = threading.local()
 
 def committed(message: str, event: StoreEvent) -> None:
     """Called from the store's on_commit hook for each committed event."""
+    # The commit's wall-clock time in ms, so a reader can tell how long the change took to
+    # reach it (bench/classroom.py: commit → screen). Appended at the end: readers that
+    # peek at the head ({"rev":N,...: the simulator's listener) are unaffected.
+    message = f'{message[:-1]},"ts":{time.time_ns() // 1_000_000}}}'
     pending = getattr(_local, "pending", None)
     if pending is not None:
         pending.append((message, event))

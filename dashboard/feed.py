@@ -21,7 +21,10 @@ MAX_BATCH = 500  # events per websocket frame; a burst becomes a few frames, not
 
 def _wire(event: Event) -> dict:
     event.obj.setdefault("kind", event.kind)
-    return {"rev": event.rev, "type": event.type, "kind": event.kind, "object": slim(event.obj)}
+    wire = {"rev": event.rev, "type": event.type, "kind": event.kind, "object": slim(event.obj)}
+    if event.ts is not None:
+        wire["ts"] = event.ts  # the commit time, passed on for measuring commit → screen
+    return wire
 
 
 class Feed:
