@@ -53,8 +53,8 @@ class DashboardWatcher(threading.Thread):
             try:
                 cookie = cookie or login_cookie(self.url, self.token)
                 self._session(cookie)
-            except (OSError, websocket.WebSocketException, requests.RequestException,
-                    RuntimeError):
+            except (OSError, ValueError, websocket.WebSocketException,
+                    requests.RequestException, RuntimeError):
                 pass  # the server is down for a moment: try again, as the page does
             if self._stop_event.wait(0.5):
                 return
@@ -70,9 +70,12 @@ class DashboardWatcher(threading.Thread):
         try:
             while not self._stop_event.is_set():
                 try:
-                    data = json.loads(ws.recv())
+                    raw = ws.recv()
                 except websocket.WebSocketTimeoutException:
                     continue
+                if not raw:
+                    return  # the server closed the socket (a close frame reads as "")
+                data = json.loads(raw)
                 if data["type"] == "snapshot" and data.get("parts", 1) > 1:
                     parts = {"first": data, "left": data["parts"] - 1}
                 elif data["type"] == "snapshot.part" and parts is not None:
