@@ -118,7 +118,7 @@ export async function showDetails(panel, state, kind, namespace, name) {
     if (extra) parts.push(extra);
   }
   // "Why pending?" is the scheduling section's (schedpanel.js), grouped by reason.
-  if (info.decision) parts.push(section("Scheduler decision", el("pre", "objname", JSON.stringify(info.decision, null, 2))));
+  if (info.decision) parts.push(section("Scheduler decision", el("pre", "objname", decisionText(info.decision))));
   if (info.owners.length) {
     parts.push(section("Owner chain", el("p", "objname",
       [name, ...info.owners.map((o) => `${o.kind}/${o.name}${o.found ? "" : " (gone)"}`)].join(" → "))));
@@ -130,4 +130,12 @@ export async function showDetails(panel, state, kind, namespace, name) {
   const yaml = el("pre", "yaml objname", info.yaml);
   parts.push(section("YAML", yaml));
   body.replaceChildren(...parts);
+}
+
+/** The decision as indented JSON, with its score columns (lists of numbers or plugin
+ * names, one per plugin) kept on one line each instead of one line per value. */
+function decisionText(decision) {
+  return JSON.stringify(decision, null, 2).replace(
+    /\[\s*\n\s*((?:(?:-?[\d.e+]+|"[^"\n]*"),\s*\n\s*)*(?:-?[\d.e+]+|"[^"\n]*"))\s*\n\s*\]/g,
+    (_, inner) => `[${inner.split(/,\s*\n\s*/).join(", ")}]`);
 }
