@@ -20,11 +20,13 @@ lint: setup-test
 	$(PYTHON) -m ruff check .
 
 # Every benchmark script under bench/ (the files with a __main__ block; the others are
-# shared helpers), one after the other; the first failure stops the loop.
+# shared helpers), one after the other; the first failure stops the loop. bench/charts.py
+# runs last, so docs/benchmarks.html draws the results just written.
 bench: setup
-	@set -e; for script in $$(grep -l '__main__' bench/*.py); do \
+	@set -e; for script in $$(grep -l '__main__' bench/*.py | grep -vx 'bench/charts.py'); do \
 		echo "== $$script"; $(PYTHON) "$$script"; \
-	done
+	done; \
+	echo "== bench/charts.py"; $(PYTHON) bench/charts.py
 
 # Fault injection under churn (scripts/chaos.py): simulated nodes, then Docker kubelets,
 # 10 kills of every process each; results in docs/reliability.md, exit 1 on a violation.
