@@ -103,23 +103,27 @@ def schedule(pod: PodInfo, snapshot, profile: Profile, *,
     verdicts: dict[str, Status] = {}
     examined = hits = 0
     nodes = snapshot.nodes
-    for name in names[start:] + names[:start]:
-        if len(feasible) >= wanted:
-            break
-        node = nodes[name]
-        examined += 1
-        entry = entries.get(name)
-        if entry is not None and entry[0] == node.generation:
-            status = entry[1]
-            hits += 1
-        else:
-            status = run_filters(profile, state, pod, node, active)
-            if cacheable:
-                entries[name] = [node.generation, status, None]
-        if status is SUCCESS or status.ok:
-            feasible.append(name)
-        else:
-            verdicts[name] = status
+    # The hottest loop of a cycle (~400 nodes per pod at 1,000 nodes, nearly all cache
+    # hits): bound methods in locals, and the "enough found?" test only after a find.
+    entry_of, keep = entries.get, feasible.append
+    if wanted > 0:
+        for name in names[start:] + names[:start]:
+            node = nodes[name]
+            examined += 1
+            entry = entry_of(name)
+            if entry is not None and entry[0] == node.generation:
+                status = entry[1]
+                hits += 1
+            else:
+                status = run_filters(profile, state, pod, node, active)
+                if cacheable:
+                    entries[name] = [node.generation, status, None]
+            if status is SUCCESS or status.ok:
+                keep(name)
+                if len(feasible) >= wanted:
+                    break
+            else:
+                verdicts[name] = status
     how = {"total": total, "examined": examined, "feasible": len(feasible),
            "wanted": wanted, "startOffset": start,
            "equivalenceClass": key[:12] if cacheable else None, "cacheHits": hits}
@@ -204,6 +208,10 @@ class _Column(dict):
         i = self.index.get(key)
         return default if i is None else self.values_[i]
 
+    def pick(self, keys: list[str]) -> list[int]:
+        index, values = self.index, self.values_
+        return [values[index[k]] if k in index else 0 for k in keys]
+
 
 class _Same(dict):
     """A skipped plugin's normalised scores: the same value for every node."""
@@ -214,6 +222,9 @@ class _Same(dict):
 
     def get(self, key: str, default: int | None = None) -> int:
         return self.value
+
+    def pick(self, keys: list[str]) -> list[int]:
+        return [self.value] * len(keys)
 
 
 def _finish(result: Result, started: float, explain: bool, verdicts: dict[str, Status],

@@ -13,6 +13,13 @@ from scheduler.framework import Status
 ANNOTATION = "scheduler.kubelab.io/decision"
 
 
+def _pick(table, nodes: list[str]) -> list:
+    """One plugin's values for `nodes` (0 where it has none): the scheduler's column
+    tables answer in one call (`pick`), a plain dict node by node."""
+    pick = getattr(table, "pick", None)
+    return pick(nodes) if pick is not None else [table.get(n, 0) for n in nodes]
+
+
 def _examined(how: dict) -> str:
     total, examined = how.get("total", 0), how.get("examined", 0)
     if examined >= total:
@@ -33,12 +40,18 @@ def decision(result, verdicts: dict[str, Status], feasible: list[str],
     # weight out for every node made the record three times larger, and every watcher of
     # pods (controllers, nodes, dashboards) parses it on each change of the pod.
     names = list(weights)
-    scores = []
-    for n in ranked:
-        norm = [normalized[p].get(n, 0) for p in names]
-        scores.append({"node": n, "total": totals.get(n, 0),
-                       "raw": [raw[p].get(n, 0) for p in names], "normalized": norm,
-                       "weighted": [weights[p] * v for p, v in zip(names, norm, strict=True)]})
+    # Whole columns for the ranked nodes, then one row per node with zip (in C): asking
+    # each plugin's table for each node was most of the record's cost.
+    raw_rows = zip(*[_pick(raw[p], ranked) for p in names], strict=True)
+    norm_cols = [_pick(normalized[p], ranked) for p in names]
+    weighted_rows = zip(*[[weights[p] * v for v in col]
+                          for p, col in zip(names, norm_cols, strict=True)], strict=True)
+    scores = [{"node": n, "total": totals.get(n, 0), "raw": list(r), "normalized": list(nr),
+               "weighted": list(w)}
+              for n, r, nr, w in zip(ranked, raw_rows, zip(*norm_cols, strict=True),
+                                     weighted_rows, strict=True)] if names else \
+        [{"node": n, "total": totals.get(n, 0), "raw": [], "normalized": [], "weighted": []}
+         for n in ranked]
     out = {
         "profile": result.profile,
         "pod": pod.key,
