@@ -15,7 +15,7 @@ def write_section(name: str, body: str, doc: Path = DOC) -> None:
         print(f"(KUBELAB_BENCH_NO_WRITE=1: section {name!r} not written)")
         return
     start, end = f"<!-- bench:{name}:start -->", f"<!-- bench:{name}:end -->"
-    text = doc.read_text() if doc.exists() else "# Benchmarks\n"
+    text = doc.read_text() if doc.exists() else f"# {doc.stem.capitalize()}\n"
     block = f"{start}\n{body.strip()}\n{end}"
     if start in text and end in text:
         before, rest = text.split(start, 1)
