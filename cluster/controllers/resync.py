@@ -27,4 +27,4 @@ def all_keys() -> list[tuple[str, str]]:
 
 
 def resync() -> int:
-    return runtime.enqueue_many(all_keys())
+    return runtime.enqueue_many(all_keys(), low=True)

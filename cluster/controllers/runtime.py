@@ -117,23 +117,39 @@ def worker_name() -> str:
 
 # --- queueing ----------------------------------------------------------------
 
-def enqueue(controller: str, key: str, delay: float = 0.0) -> bool:
+# Celery's Redis transport keeps a list per priority step and a worker takes from the
+# step-0 list first: periodic resync keys wait behind every key a change queued, so a
+# resync of every object in a big cluster never delays the reaction to a change.
+RESYNC_PRIORITY = 9
+_LOW = b"low"
+
+
+def enqueue(controller: str, key: str, delay: float = 0.0, *, low: bool = False) -> bool:
     """Queue `key` for `controller`. Immediate enqueues are de-duplicated while queued;
-    delayed ones (backoff, timers) are not, as the key is usually not queued then."""
+    delayed ones (backoff, timers) are not, as the key is usually not queued then.
+    `low`: a resync's enqueue, behind every other; a change's enqueue of a key that only
+    a resync queued queues it again, in front."""
     from cluster.controllers.tasks import reconcile as task
 
-    if delay <= 0:
-        if not redis_client().set(_mark(controller, key), "1", nx=True,
-                                   ex=cs.QUEUED_MARK_SECONDS):
-            return False
-        task.apply_async((controller, key), queue=cs.QUEUE)
+    if delay > 0:
+        task.apply_async((controller, key), queue=cs.QUEUE, countdown=delay)
         return True
-    task.apply_async((controller, key), queue=cs.QUEUE, countdown=delay)
+    mark = _mark(controller, key)
+    if low:
+        if not redis_client().set(mark, _LOW, nx=True, ex=cs.QUEUED_MARK_SECONDS):
+            return False
+        task.apply_async((controller, key), queue=cs.QUEUE, priority=RESYNC_PRIORITY)
+        return True
+    before = redis_client().set(mark, "1", ex=cs.QUEUED_MARK_SECONDS, get=True)
+    if before is not None and before != _LOW:
+        return False  # already queued in front
+    task.apply_async((controller, key), queue=cs.QUEUE)
     return True
 
 
-def enqueue_many(pairs: list[tuple[str, str]]) -> int:
-    return sum(1 for controller, key in dict.fromkeys(pairs) if enqueue(controller, key))
+def enqueue_many(pairs: list[tuple[str, str]], *, low: bool = False) -> int:
+    return sum(1 for controller, key in dict.fromkeys(pairs)
+               if enqueue(controller, key, low=low))
 
 
 # --- the per-reconcile context (pacing and lock renewal) ----------------------
