@@ -117,10 +117,27 @@ def _serve(request: HttpRequest, group: str, version: str, rest: str) -> HttpRes
     return response
 
 
+# As Kubernetes bounds them: a field name comes from the client and may be huge or not
+# ASCII, and a header must stay printable and small (nginx refuses a big one with 502).
+WARNING_TEXT_MAX, WARNINGS_MAX_BYTES = 256, 4096
+
+
 def warning_header(texts: list[str]) -> str:
-    """RFC 7234 warnings as Kubernetes sends them: code 299, agent "-", quoted text."""
-    return ", ".join('299 - "' + t.replace("\\", "\\\\").replace('"', '\\"') + '"'
-                     for t in texts)
+    """RFC 7234 warnings as Kubernetes sends them: code 299, agent "-", quoted text;
+    each text cut to 256 characters, non-ASCII escaped, at most 4 KiB in all."""
+    parts: list[str] = []
+    size = 0
+    for text in dict.fromkeys(texts):
+        if len(text) > WARNING_TEXT_MAX:
+            text = text[:WARNING_TEXT_MAX - 3] + "..."
+        text = text.encode("ascii", "backslashreplace").decode("ascii")
+        text = "".join(ch if " " <= ch <= "~" else " " for ch in text)
+        part = '299 - "' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        if size + len(part) + 2 > WARNINGS_MAX_BYTES:
+            break
+        parts.append(part)
+        size += len(part) + 2
+    return ", ".join(parts)
 
 
 def _dispatch(request: HttpRequest, group: str, version: str, rest: str,
