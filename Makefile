@@ -37,7 +37,7 @@ chaos: setup
 # The API fuzzers at length (about ten minutes here): hypothesis-generated manifests and
 # raw bodies against a real server; any 5xx or an unhealthy server afterwards fails.
 fuzz: setup-test
-	KUBELAB_FUZZ_EXAMPLES=4000 $(PYTHON) -m pytest tests/cluster/test_fuzz_api.py -q
+	KUBELAB_FUZZ_EXAMPLES=20000 $(PYTHON) -m pytest tests/cluster/test_fuzz_api.py -q --timeout 1800
 
 # Generated state only: the var dir (database, logs, kubeconfig) and caches.
 clean:
