@@ -231,32 +231,30 @@ def nodes_sim(data: dict, b: Bench) -> None:
                                          "rss_idle_mib", "rss_loaded_mib"])
 
 
-def ui(data: dict, b: Bench) -> None:
-    b.points += flat("ui", data, ["latency_p50_ms", "latency_p99_ms", "longest_task_ms",
-                                  "page_burst_longest_task_ms", "first_paint_s"])
-    d = percentiles("create → pod chip in the DOM", data,
-                    ("latency_p50_ms", "latency_p99_ms", "latency_max_ms"),
-                    ("p50", "p99", "max"), "ui.latency_p99_ms", "ms")
-    if d:
-        b.dists.append(d)
+def with_percentiles(bench: str, headline: list[str], label: str, keys: tuple[str, ...],
+                     names: tuple[str, ...], goal: str) -> Callable[[dict, Bench], None]:
+    """A reader for a result that is headline numbers plus one latency distribution."""
+    def read(data: dict, b: Bench) -> None:
+        b.points += flat(bench, data, headline)
+        d = percentiles(label, data, keys, names, f"{bench}.{goal}", "ms")
+        if d:
+            b.dists.append(d)
+    return read
 
 
-def timetravel(data: dict, b: Bench) -> None:
-    b.points += flat("timetravel", data, ["seek_p50_ms", "seek_p95_ms", "seek_max_ms"])
-    d = percentiles("seek → drawn and painted", data,
-                    ("seek_p50_ms", "seek_p95_ms", "seek_max_ms"), ("p50", "p95", "max"),
-                    "timetravel.seek_p95_ms", "ms")
-    if d:
-        b.dists.append(d)
-
-
-def editor(data: dict, b: Bench) -> None:
-    b.points += flat("editor", data, ["feedback_p50_ms", "feedback_p95_ms", "feedback_max_ms"])
-    d = percentiles("last keystroke → validation feedback drawn", data,
-                    ("feedback_p50_ms", "feedback_p95_ms", "feedback_max_ms"),
-                    ("p50", "p95", "max"), "editor.feedback_p95_ms", "ms")
-    if d:
-        b.dists.append(d)
+ui = with_percentiles(
+    "ui", ["latency_p50_ms", "latency_p99_ms", "longest_task_ms",
+           "page_burst_longest_task_ms", "first_paint_s"],
+    "create → pod chip in the DOM", ("latency_p50_ms", "latency_p99_ms", "latency_max_ms"),
+    ("p50", "p99", "max"), "latency_p99_ms")
+timetravel = with_percentiles(
+    "timetravel", ["seek_p50_ms", "seek_p95_ms", "seek_max_ms"], "seek → drawn and painted",
+    ("seek_p50_ms", "seek_p95_ms", "seek_max_ms"), ("p50", "p95", "max"), "seek_p95_ms")
+editor = with_percentiles(
+    "editor", ["feedback_p50_ms", "feedback_p95_ms", "feedback_max_ms"],
+    "last keystroke → validation feedback drawn",
+    ("feedback_p50_ms", "feedback_p95_ms", "feedback_max_ms"), ("p50", "p95", "max"),
+    "feedback_p95_ms")
 
 
 def classroom(data: dict, b: Bench) -> None:

@@ -40,18 +40,15 @@ def decision(result, verdicts: dict[str, Status], feasible: list[str],
     # weight out for every node made the record three times larger, and every watcher of
     # pods (controllers, nodes, dashboards) parses it on each change of the pod.
     names = list(weights)
-    # Whole columns for the ranked nodes, then one row per node with zip (in C): asking
-    # each plugin's table for each node was most of the record's cost.
-    raw_rows = zip(*[_pick(raw[p], ranked) for p in names], strict=True)
+    # Whole columns for the ranked nodes, read by index: asking each plugin's table for
+    # each node was most of the record's cost.
+    raw_cols = [_pick(raw[p], ranked) for p in names]
     norm_cols = [_pick(normalized[p], ranked) for p in names]
-    weighted_rows = zip(*[[weights[p] * v for v in col]
-                          for p, col in zip(names, norm_cols, strict=True)], strict=True)
-    scores = [{"node": n, "total": totals.get(n, 0), "raw": list(r), "normalized": list(nr),
-               "weighted": list(w)}
-              for n, r, nr, w in zip(ranked, raw_rows, zip(*norm_cols, strict=True),
-                                     weighted_rows, strict=True)] if names else \
-        [{"node": n, "total": totals.get(n, 0), "raw": [], "normalized": [], "weighted": []}
-         for n in ranked]
+    factors = [weights[p] for p in names]
+    scores = [{"node": n, "total": totals.get(n, 0), "raw": [c[i] for c in raw_cols],
+               "normalized": [c[i] for c in norm_cols],
+               "weighted": [w * c[i] for w, c in zip(factors, norm_cols, strict=True)]}
+              for i, n in enumerate(ranked)]
     out = {
         "profile": result.profile,
         "pod": pod.key,
@@ -67,7 +64,7 @@ def decision(result, verdicts: dict[str, Status], feasible: list[str],
             if how.get("equivalenceClass") else None),
         "rejections": dict(rejections.most_common()),
         "plugins": names,
-        "weights": [weights[p] for p in names],
+        "weights": factors,
         "scores": scores,
     }
     if how.get("total", 0) <= top:

@@ -17,22 +17,12 @@ import time
 import requests
 import websocket
 
+from cluster.runner.dashboard_login import login_cookie
+
 # Kinds the dashboard shows that the chaos changes (in its own namespace).
 CHECKED_KINDS = {"Pod": "/api/v1/namespaces/{ns}/pods",
                  "ReplicaSet": "/apis/apps/v1/namespaces/{ns}/replicasets",
                  "Deployment": "/apis/apps/v1/namespaces/{ns}/deployments"}
-
-
-def login_cookie(url: str, token: str) -> str:
-    """The Cookie header a browser holds after logging in with `token` (CSRF and all)."""
-    http = requests.Session()
-    http.get(f"{url}/login", timeout=10)
-    resp = http.post(f"{url}/login", data={"token": token,
-                                           "csrfmiddlewaretoken": http.cookies["csrftoken"]},
-                     headers={"Referer": f"{url}/login"}, allow_redirects=False, timeout=10)
-    if resp.status_code != 302:
-        raise RuntimeError(f"dashboard login answered {resp.status_code}")
-    return "; ".join(f"{k}={v}" for k, v in http.cookies.items())
 
 
 class DashboardWatcher(threading.Thread):
