@@ -32,7 +32,8 @@ def _insert_sql(model: type[models.Model], on_conflict_nothing: bool) -> tuple[s
     return sql, fields
 
 
-def _params(fields: tuple, values: dict) -> list:
+def column_params(fields: tuple, values: dict) -> list:
+    """The values of `fields` (from `values` by attname, else the default), adapted."""
     adapters = _adapters(fields, connection.vendor)
     out = []
     for f, adapt in zip(fields, adapters, strict=True):
@@ -77,14 +78,14 @@ def insert_object(model: type[models.Model], values: dict) -> bool:
     name, or uid) exists — the caller answers 409 AlreadyExists. No savepoint needed."""
     sql, fields = _insert_sql(model, True)
     with connection.cursor() as cur:
-        cur.execute(sql, _params(fields, values))
+        cur.execute(sql, column_params(fields, values))
         return cur.rowcount == 1
 
 
 def insert_watch_event(values: dict) -> None:
     sql, fields = _insert_sql(WatchEvent, False)
     with connection.cursor() as cur:
-        cur.execute(sql, _params(fields, values))
+        cur.execute(sql, column_params(fields, values))
 
 
 @cache

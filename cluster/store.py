@@ -18,7 +18,7 @@ from datetime import timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
-from cluster import admission, notify, quota_admission, rowsql
+from cluster import admission, notify, quota_admission, rowsql, rowsql_pg
 from cluster.dispatch import StoreEvent
 from cluster.errors import AlreadyExists, BadRequest, Conflict, Invalid, not_found
 from cluster.models import Revision, WatchEvent
@@ -163,20 +163,29 @@ def _dt(text):
 
 
 def _record(res: Resource, event_type: str, obj: dict, rev: int,
-            old: dict | None = None) -> None:
+            old: dict | None = None, body: str | None = None) -> None:
+    """Append the watch event of a write and announce it after commit. `body` is
+    dumps(obj) when the caller already has it (from _columns)."""
+    row, announce = _event(res, event_type, obj, rev, old, body)
+    rowsql.insert_watch_event(row)
+    transaction.on_commit(announce)
+
+
+def _event(res: Resource, event_type: str, obj: dict, rev: int, old: dict | None,
+           body: str | None) -> tuple[dict, Callable[[], None]]:
+    """The watch event row of a write, and the after-commit call that publishes it."""
     m = obj["metadata"]
-    body = dumps(obj)
-    rowsql.insert_watch_event({"revision": rev, "type": event_type, "kind": res.kind,
-                               "namespace": m.get("namespace", "") if res.namespaced else "",
-                               "name": m["name"], "body": body, "created": timezone.now()})
+    if body is None:
+        body = dumps(obj)
+    namespace = m.get("namespace", "") if res.namespaced else ""
+    row = {"revision": rev, "type": event_type, "kind": res.kind, "namespace": namespace,
+           "name": m["name"], "body": body, "created": timezone.now()}
     # Built around the already-serialised body rather than dumping the object twice.
     head = dumps({"rev": rev, "type": event_type, "kind": res.kind,
                   "ns": m.get("namespace", ""), "name": m["name"]})
     message = head[:-1] + ',"object":' + body + "}"
-    event = StoreEvent(rev, event_type, res.kind, m.get("namespace", "") if res.namespaced
-                       else "", m["name"], obj, old)
-
-    transaction.on_commit(lambda: notify.committed(message, event))
+    event = StoreEvent(rev, event_type, res.kind, namespace, m["name"], obj, old)
+    return row, lambda: notify.committed(message, event)
 
 
 def _finish(dry_run: bool) -> None:
@@ -211,15 +220,47 @@ def create(kind: str, obj: dict, *, dry_run: bool = False) -> dict:
         for dropped in ("deletionTimestamp", "deletionGracePeriodSeconds", "managedFields",
                         "selfLink"):
             m.pop(dropped, None)
-        admission.check_namespace_accepts(res, m.get("namespace", ""), m["name"])
+        namespace = m.get("namespace", "")
+        # The namespace check comes before the quota charge: a missing namespace is
+        # reported as such, not as a quota refusal.
+        checked_namespace = quota_limited or not res.namespaced
         if quota_limited:
+            admission.check_namespace_accepts(res, namespace, m["name"])
             quota_admission.charge(res, obj)
-        if not rowsql.insert_object(res.model, _columns(res, obj)):
-            raise AlreadyExists(f'{_what(res)} "{m["name"]}" already exists',
-                                kind=res.plural, name=m["name"], group=res.group)
-        _record(res, "ADDED", obj, rev)
+        if rowsql_pg.enabled():
+            _insert_new_pg(res, obj, rev, None if checked_namespace else namespace)
+        else:
+            if not checked_namespace:
+                admission.check_namespace_accepts(res, namespace, m["name"])
+            columns = _columns(res, obj)
+            if not rowsql.insert_object(res.model, columns):
+                raise _exists(res, m["name"])
+            _record(res, "ADDED", obj, rev, body=columns["body"])
         _finish(dry_run)
     return obj
+
+
+def _insert_new_pg(res: Resource, obj: dict, rev: int, namespace: str | None) -> None:
+    """PostgreSQL: namespace check (when `namespace` is given), object row and watch
+    event in one round trip under the revision lock (cluster/rowsql_pg.py)."""
+    columns = _columns(res, obj)
+    row, announce = _event(res, "ADDED", obj, rev, None, columns["body"])
+    outcome = rowsql_pg.create_with_event(res.model, columns, row, namespace)
+    name = obj["metadata"]["name"]
+    if namespace is not None and not outcome.namespace_active:
+        # We hold the revision lock, which every namespace write takes, so the check
+        # sees what the statement saw and raises its usual NotFound or Forbidden.
+        admission.check_namespace_accepts(res, namespace, name)
+        raise Conflict(f'namespace "{namespace}" changed during the create of {name}',
+                       kind=res.plural, name=name, group=res.group)
+    if not outcome.inserted:
+        raise _exists(res, name)
+    transaction.on_commit(announce)
+
+
+def _exists(res: Resource, name: str) -> AlreadyExists:
+    return AlreadyExists(f'{_what(res)} "{name}" already exists', kind=res.plural, name=name,
+                         group=res.group)
 
 
 def _what(res: Resource) -> str:
