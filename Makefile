@@ -19,11 +19,13 @@ setup-test:
 lint: setup-test
 	$(PYTHON) -m ruff check .
 
-# Every benchmark script under bench/ (the files with a __main__ block; the others are
-# shared helpers), one after the other; the first failure stops the loop. bench/charts.py
-# runs last, so docs/benchmarks.html draws the results just written.
+# Every benchmark script under bench/ (the files with a __main__ block, less the helpers
+# that have one too: the baseline each script measures itself, ui.py's store writer and the
+# charts), one after the other; the first failure stops the loop. bench/charts.py runs
+# last, so docs/benchmarks.html draws the results just written.
+BENCH_HELPERS := -e bench/charts.py -e bench/baseline.py -e bench/ui_seed.py
 bench: setup
-	@set -e; for script in $$(grep -l '__main__' bench/*.py | grep -vx 'bench/charts.py'); do \
+	@set -e; for script in $$(grep -l '__main__' bench/*.py | grep -vx $(BENCH_HELPERS)); do \
 		echo "== $$script"; $(PYTHON) "$$script"; \
 	done; \
 	echo "== bench/charts.py"; $(PYTHON) bench/charts.py
@@ -35,9 +37,13 @@ chaos: setup
 	$(PYTHON) scripts/chaos.py --runtime docker --kills 10
 
 # The API fuzzers at length (about ten minutes here): hypothesis-generated manifests and
-# raw bodies against a real server; any 5xx or an unhealthy server afterwards fails.
+# raw bodies against a real server; any 5xx or an unhealthy server afterwards fails. Then
+# schemathesis: every operation of the served /openapi/v2 and /openapi/v3 documents, 100
+# cases each (50 for v3), responses checked against the documents.
 fuzz: setup-test
 	KUBELAB_FUZZ_EXAMPLES=20000 $(PYTHON) -m pytest tests/cluster/test_fuzz_api.py -q --timeout 1800
+	KUBELAB_SCHEMATHESIS_EXAMPLES=100 $(PYTHON) -m pytest tests/cluster/test_schemathesis_api.py \
+		-q --timeout 3600
 
 # Generated state only: the var dir (database, logs, kubeconfig) and caches.
 clean:

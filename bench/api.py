@@ -22,8 +22,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
+from bench.baseline import measure_and_print  # noqa: E402
 from bench.loadgen import Client, closed_loop, open_loop, summary  # noqa: E402
-from bench.report import write_section  # noqa: E402
+from bench.report import baseline_table, write_results, write_section  # noqa: E402
 from cluster.runner.harness import running_cluster  # noqa: E402
 from cluster.runner.services import ensure_postgres, ensure_redis  # noqa: E402
 
@@ -176,12 +177,14 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
+    baseline = measure_and_print()  # before any cluster runs: the machine alone
     var = Path(tempfile.mkdtemp(prefix="kubelab-bench-"))
     redis = ensure_redis(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"), var)
     results: dict = {"machine": f"{platform.node()} {os.cpu_count()} cores, "
                                 f"{platform.python_version()}",
                      "command": "make bench  (or: .venv/bin/python bench/api.py)",
-                     "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+                     "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+                     "baseline": baseline}
     pg = None
     try:
         for label in args.databases.split(","):
@@ -195,9 +198,7 @@ def main() -> int:
             pg.stop()
         if redis.started:
             redis.stop()
-    out = Path(__file__).parent / "results" / "api.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(results, indent=2))
+    write_results("api", results)
     write_section("api", render_markdown(results))
     print(json.dumps(results, indent=2))
     return 0
@@ -220,6 +221,7 @@ def render_markdown(r: dict) -> str:
              ("watch (create answered -> event)", "p99_ms")),
             ("closed-loop pod creates/s", "≥ 200", "closed_loop", ("creates_per_s",)),
             ("closed-loop gets/s", "≥ 800", "closed_loop", ("gets_per_s",))]
+    medians: list[tuple[str, float | None, str]] = []
     for name, goal, section, keys in rows:
         cells = []
         for db in ("sqlite", "postgres"):
@@ -232,10 +234,13 @@ def render_markdown(r: dict) -> str:
                     value = value[key]
                 values.append(value)
             cells.append(f"{statistics.median(values):.1f} [{min(values):.1f}–{max(values):.1f}]")
+            label, unit = name.rsplit(" (", 1) if name.endswith("(ms)") else (name[:-2], "/s")
+            medians.append((f"{label} [{db}]", statistics.median(values), unit.rstrip(")")))
         lines.append(f"| {name} | {goal} | " + " | ".join(cells) + " |")
     lines += ["", "Cells: median of the runs [min–max]. The load generator is Python on the "
               "same 2 cores as the server, so the closed-loop figures include its cost."]
-    return "\n".join(lines)
+    table = baseline_table(r.get("baseline"), medians)
+    return "\n".join(lines) + (f"\n\n{table}" if table else "")
 
 
 if __name__ == "__main__":

@@ -15,270 +15,24 @@ from __future__ import annotations
 import argparse
 import html
 import json
-import statistics
 import sys
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.subplots import make_subplots
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # run as a script: `bench` is then not importable by itself
+
+from bench.baseline import describe  # noqa: E402
+from bench.baseline import ratio as per_reference_op  # noqa: E402
+from bench.chart_goals import GOALS, NO_RESULTS_FILE, Goal  # noqa: E402
+from bench.chart_readers import READERS, Bench, Dist, Point  # noqa: E402
+
 RESULTS = ROOT / "bench" / "results"
 OUT = ROOT / "docs" / "benchmarks.html"
-
-
-@dataclass(frozen=True)
-class Goal:
-    """One metric: its goal (None: none stated), which way is better, where the goal is
-    written, and the outside figure it is set against (with its source), if any."""
-    label: str
-    unit: str
-    better: str  # "lower" or "higher"
-    goal: float | None
-    source: str
-    anchor: str = ""
-
-
-# Anchors, as docs/benchmarks.md states them (its introduction), with their sources.
-K8S_API_SLO = ("Kubernetes SLO: API call p99 ≤ 1 s for single-object calls "
-               "(kubernetes/community sig-scalability/slos/slos.md)")
-DJANGO_WRITES = ("a bare Django write view: 260–700 writes/s on this machine "
-                 "(shared/perf-notes.md)")
-K8S_STARTUP_SLO = ("Kubernetes SLO: pod startup p99 ≤ 5 s "
-                   "(kubernetes/community sig-scalability/slos/pod_startup_latency.md)")
-BORG_STARTUP = "Borg: median task start-up ~25 s, package installation included (Borg paper §3.2)"
-KWOK = ("KWOK: claims 20 objects/s; its CI allows 120 s for 10,000 pods "
-        "(kwok.sigs.k8s.io)")
-SCHEDULER_CI = ("kube-scheduler's CI (scheduler_perf): 680–810 pods/s on 5,000 fake nodes; "
-                "real clusters report 100–300 pods/s; Borg: >10,000 task arrivals a minute "
-                "in a cell (Borg paper §3.4)")
-
-# The one table of goals: every goal here is the one the benchmark script (or
-# docs/benchmarks.md) states; None where the script reports a figure without a goal.
-GOALS: dict[str, Goal] = {
-    "api.create_p99": Goal("create p99", "ms", "lower", 50, "bench/api.py", K8S_API_SLO),
-    "api.get_p99": Goal("get p99", "ms", "lower", 50, "bench/api.py", K8S_API_SLO),
-    "api.update_p99": Goal("update p99", "ms", "lower", 50, "bench/api.py", K8S_API_SLO),
-    "api.list_p99": Goal("list 1,000 pods p99", "ms", "lower", 150, "bench/api.py"),
-    "api.watch_p99": Goal("create sent → watch event p99", "ms", "lower", 50,
-                          "bench/api.py (commit → watch)"),
-    "api.watch_answered_p99": Goal("create answered → watch event p99", "ms", "lower", None,
-                                   "bench/api.py"),
-    "api.creates_per_s": Goal("closed-loop pod creates", "/s", "higher", 200, "bench/api.py",
-                              DJANGO_WRITES),
-    "api.gets_per_s": Goal("closed-loop gets", "/s", "higher", 800, "bench/api.py"),
-    "controllers.all_available_s": Goal("Deployments all Available", "s", "lower", 10,
-                                        "bench/controllers.py"),
-    "controllers.scale_s": Goal("0 → N replicas all Running", "s", "lower", 20,
-                                "bench/controllers.py"),
-    "controllers.replacement_p99": Goal("pod replacement p99", "s", "lower", 1,
-                                        "bench/controllers.py"),
-    "controllers.docker_replacement_p99": Goal("replacement on Docker p99", "s", "lower", 2,
-                                               "bench/controllers.py"),
-    "nodes_sim.nodes_ready_s": Goal("simulated nodes Ready", "s", "lower", 10,
-                                    "bench/nodes_sim.py", KWOK),
-    "nodes_sim.pods_created_s": Goal("bound pods created", "s", "lower", None,
-                                     "bench/nodes_sim.py"),
-    "nodes_sim.pods_running_s": Goal("first create → all Running", "s", "lower", None,
-                                     "bench/nodes_sim.py", KWOK),
-    "nodes_sim.rss_idle_mib": Goal("simulator RSS, no pods", "MiB", "lower", None,
-                                   "bench/nodes_sim.py"),
-    "nodes_sim.rss_loaded_mib": Goal("simulator RSS with pods", "MiB", "lower", None,
-                                     "bench/nodes_sim.py"),
-    "ui.latency_p50_ms": Goal("create → chip p50", "ms", "lower", None, "bench/ui.py"),
-    "ui.latency_p99_ms": Goal("create → chip p99", "ms", "lower", 100, "bench/ui.py"),
-    "ui.longest_task_ms": Goal("longest task in a burst", "ms", "lower", 100, "bench/ui.py"),
-    "ui.page_burst_longest_task_ms": Goal("longest task, burst made in the page", "ms",
-                                          "lower", 100, "bench/ui.py"),
-    "ui.first_paint_s": Goal("first paint", "s", "lower", 3, "bench/ui.py"),
-    "timetravel.seek_p50_ms": Goal("seek p50", "ms", "lower", None, "bench/timetravel.py"),
-    "timetravel.seek_p95_ms": Goal("seek p95", "ms", "lower", 500, "bench/timetravel.py"),
-    "timetravel.seek_max_ms": Goal("seek max", "ms", "lower", 500, "bench/timetravel.py"),
-    "editor.feedback_p50_ms": Goal("feedback p50", "ms", "lower", None, "bench/editor.py"),
-    "editor.feedback_p95_ms": Goal("feedback p95", "ms", "lower", 300, "bench/editor.py"),
-    "editor.feedback_max_ms": Goal("feedback max", "ms", "lower", None, "bench/editor.py"),
-    "classroom.worst_p99_ms": Goal("worst screen's commit → screen p99", "ms", "lower", 200,
-                                   "bench/classroom.py (issue 8)"),
-    "classroom.teacher_p99_ms": Goal("teacher's screen p99", "ms", "lower", 200,
-                                     "bench/classroom.py (issue 8)"),
-    "classroom.student_p99_median_ms": Goal("median student screen p99", "ms", "lower", 200,
-                                            "bench/classroom.py (issue 8)"),
-}
-
-# Benchmarks whose script writes no results file: the page names them and their anchors.
-NO_RESULTS_FILE = {
-    "scheduler": ("bench/scheduler.py writes only its section of benchmarks.md", SCHEDULER_CI),
-    "nodes_docker": ("bench/nodes_docker.py writes only its section of benchmarks.md "
-                     "(goal there: paced p99 ≤ 1.5 s)", f"{K8S_STARTUP_SLO}; {BORG_STARTUP}"),
-}
-
-
-@dataclass
-class Point:
-    """One bar: a metric's value for one series (a database, or "measured")."""
-    metric: str
-    value: float
-    series: str = "measured"
-    low: float | None = None  # range over repeated runs, when the JSON has one
-    high: float | None = None
-
-
-@dataclass
-class Dist:
-    """A distribution: categories on x, one bar trace per name, an optional goal line."""
-    title: str
-    unit: str
-    x: list[str]
-    traces: dict[str, list[float | None]]
-    goal: float | None = None
-    goal_label: str = ""
-    note: str = "lower is better"
-    stacked: bool = False
-
-
-@dataclass
-class Bench:
-    name: str
-    data: dict
-    points: list[Point] = field(default_factory=list)
-    dists: list[Dist] = field(default_factory=list)
-
-
-def num(data: Any, *keys: str) -> float | None:
-    """data[k1][k2]…, if every step is there and the end is a number; else None (older
-    result files lack keys, and scripts write null for what they skipped)."""
-    for key in keys:
-        if not isinstance(data, dict) or key not in data:
-            return None
-        data = data[key]
-    if isinstance(data, bool) or not isinstance(data, int | float):
-        return None
-    return float(data)
-
-
-def flat(bench: str, data: dict, keys: list[str]) -> list[Point]:
-    """Top-level numbers named like their GOALS entry (`bench.key`)."""
-    return [Point(f"{bench}.{k}", v) for k in keys if (v := num(data, k)) is not None]
-
-
-def percentiles(label: str, data: Any, keys: tuple[str, ...], names: tuple[str, ...],
-                goal_key: str, unit: str) -> Dist | None:
-    values = [num(data, k) for k in keys]
-    if all(v is None for v in values):
-        return None
-    goal = GOALS[goal_key]
-    return Dist(label, unit, list(names), {"measured": values}, goal.goal,
-                f"goal: {goal.label} ≤ {goal.goal:g} {unit}" if goal.goal is not None else "")
-
-
-# --- per benchmark: what its JSON holds -------------------------------------------
-API_OPS = {"create": "create_p99", "get": "get_p99", "update": "update_p99",
-           "list-1000": "list_p99", "watch (create sent -> event)": "watch_p99",
-           "watch (create answered -> event)": "watch_answered_p99"}
-API_LOOPS = {"creates_per_s": "creates_per_s", "gets_per_s": "gets_per_s"}
-
-
-def spread(runs: Any, *keys: str) -> tuple[float, float, float] | None:
-    """Median, min and max of one figure over the repeated runs (as benchmarks.md shows)."""
-    values = [v for r in runs if (v := num(r, *keys)) is not None] if isinstance(runs, list) \
-        else []
-    return (statistics.median(values), min(values), max(values)) if values else None
-
-
-def api(data: dict, b: Bench) -> None:
-    for db in ("sqlite", "postgres"):
-        section = data.get(db) if isinstance(data.get(db), dict) else {}
-        wanted = [("open_loop", (op, "p99_ms"), m) for op, m in API_OPS.items()]
-        wanted += [("closed_loop", (key,), m) for key, m in API_LOOPS.items()]
-        for loop, keys, metric in wanted:
-            if (s := spread(section.get(loop), *keys)) is not None:
-                b.points.append(Point(f"api.{metric}", s[0], db, s[1], s[2]))
-        ops = [op for op in API_OPS if spread(section.get("open_loop"), op, "p99_ms")]
-        if ops:
-            traces = {p: [(spread(section["open_loop"], op, f"{p}_ms") or (None,))[0]
-                          for op in ops] for p in ("p50", "p99", "max")}
-            b.dists.append(Dist(f"{db}: open-loop latency by call (median of runs)", "ms",
-                                ops, traces, 50, "goal: single-object p99 ≤ 50 ms"))
-
-
-def controllers(data: dict, b: Bench) -> None:
-    b.points += flat("controllers", data, ["all_available_s", "scale_s"])
-    for key in ("replacement", "docker_replacement"):
-        if (v := num(data, f"{key}_s", "p99")) is not None:
-            b.points.append(Point(f"controllers.{key}_p99", v))
-        d = percentiles(f"{key.replace('_', ' ')}: pod deleted → replacement Running",
-                        data.get(f"{key}_s"), ("p50", "p99", "max"), ("p50", "p99", "max"),
-                        f"controllers.{key}_p99", "s")
-        if d:
-            b.dists.append(d)
-    profile = data.get("reconcile_profile")
-    if isinstance(profile, dict) and profile:
-        cases = list(profile)
-        names = sorted({c for case in profile.values() if isinstance(case, dict) for c in case})
-        traces = {c: [num(profile[case], c, "total_s") for case in cases] for c in names}
-        if traces:  # an empty figure says nothing
-            b.dists.append(Dist("where the controllers' time went: reconcile time per case",
-                                "s", cases, traces, note="a breakdown, no goal", stacked=True))
-
-
-def nodes_sim(data: dict, b: Bench) -> None:
-    b.points += flat("nodes_sim", data, ["nodes_ready_s", "pods_created_s", "pods_running_s",
-                                         "rss_idle_mib", "rss_loaded_mib"])
-
-
-def with_percentiles(bench: str, headline: list[str], label: str, keys: tuple[str, ...],
-                     names: tuple[str, ...], goal: str) -> Callable[[dict, Bench], None]:
-    """A reader for a result that is headline numbers plus one latency distribution."""
-    def read(data: dict, b: Bench) -> None:
-        b.points += flat(bench, data, headline)
-        d = percentiles(label, data, keys, names, f"{bench}.{goal}", "ms")
-        if d:
-            b.dists.append(d)
-    return read
-
-
-ui = with_percentiles(
-    "ui", ["latency_p50_ms", "latency_p99_ms", "longest_task_ms",
-           "page_burst_longest_task_ms", "first_paint_s"],
-    "create → pod chip in the DOM", ("latency_p50_ms", "latency_p99_ms", "latency_max_ms"),
-    ("p50", "p99", "max"), "latency_p99_ms")
-timetravel = with_percentiles(
-    "timetravel", ["seek_p50_ms", "seek_p95_ms", "seek_max_ms"], "seek → drawn and painted",
-    ("seek_p50_ms", "seek_p95_ms", "seek_max_ms"), ("p50", "p95", "max"), "seek_p95_ms")
-editor = with_percentiles(
-    "editor", ["feedback_p50_ms", "feedback_p95_ms", "feedback_max_ms"],
-    "last keystroke → validation feedback drawn",
-    ("feedback_p50_ms", "feedback_p95_ms", "feedback_max_ms"), ("p50", "p95", "max"),
-    "feedback_p95_ms")
-
-
-def classroom(data: dict, b: Bench) -> None:
-    s = data.get("summary") if isinstance(data.get("summary"), dict) else {}
-    b.points += flat("classroom", s, ["worst_p99_ms", "student_p99_median_ms"])
-    if (v := num(s, "teacher", "p99_ms")) is not None:
-        b.points.append(Point("classroom.teacher_p99_ms", v))
-    screens = {"teacher": s.get("teacher"), "worst student": s.get("worst_student"),
-               "students pooled": s.get("students_pooled")}
-    traces = {name: [num(st, k) for k in ("p50_ms", "p99_ms", "max_ms")]
-              for name, st in screens.items() if num(st, "p99_ms") is not None}
-    if traces:
-        b.dists.append(Dist("commit → screen, by screen", "ms", ["p50", "p99", "max"], traces,
-                            200, "goal: p99 ≤ 200 ms on every screen"))
-    per_screen = s.get("screens") if isinstance(s.get("screens"), dict) else {}
-    p99s = {n: v for n, st in per_screen.items() if (v := num(st, "p99_ms")) is not None}
-    if p99s:
-        b.dists.append(Dist("p99 of every screen", "ms", list(p99s),
-                            {"p99": list(p99s.values())}, 200, "goal: p99 ≤ 200 ms"))
-
-
-READERS: dict[str, Callable[[dict, Bench], None]] = {
-    "api": api, "controllers": controllers, "nodes_sim": nodes_sim, "ui": ui,
-    "timetravel": timetravel, "editor": editor, "classroom": classroom}
 
 
 # --- reading --------------------------------------------------------------------------
@@ -419,9 +173,13 @@ def meta(data: dict) -> str:
     return html.escape("; ".join(known))
 
 
-def goal_table(points: list[Point]) -> str:
+def goal_table(points: list[Point], baseline: dict | None = None) -> str:
+    """Value, goal, value / goal, and (when the run measured a baseline) the value in
+    reference ops (bench/baseline.py) for the figures that depend on the machine's speed."""
     rows = []
     for p in points:
+        per_base = per_reference_op(p.value, GOALS[p.metric].unit, baseline)
+        base_cell = f"<td class=n>{per_base:.4g}</td>" if per_base is not None else "<td></td>"
         g = GOALS[p.metric]
         if g.goal is None:
             verdict, ratio, goal = "", "", "–"
@@ -433,20 +191,31 @@ def goal_table(points: list[Point]) -> str:
         rows.append(f"<tr><td>{html.escape(g.label)}</td><td>{html.escape(p.series)}</td>"
                     f"<td class=n>{p.value:.4g} {html.escape(g.unit)}</td>"
                     f"<td>{html.escape(goal)}</td><td class=n>{ratio}</td>"
-                    f"{verdict or '<td></td>'}<td>{html.escape(g.anchor or '–')}</td></tr>")
+                    f"{verdict or '<td></td>'}{base_cell}"
+                    f"<td>{html.escape(g.anchor or '–')}</td></tr>")
     return ("<table><tr><th>metric</th><th>series</th><th>value</th><th>goal</th>"
-            "<th>value / goal</th><th></th><th>anchor</th></tr>" + "".join(rows) + "</table>")
+            "<th>value / goal</th><th></th><th>in reference ops</th><th>anchor</th></tr>"
+            + "".join(rows) + "</table>")
 
 
 def section(bench: Bench) -> str:
     parts = [f"<h2 id='{bench.name}'>{bench.name}</h2>",
              f"<p class=meta>{meta(bench.data)}</p>"]
+    baseline = bench.data.get("baseline") if isinstance(bench.data.get("baseline"), dict) \
+        else None
+    if baseline:
+        parts.append(f"<p class=meta>{html.escape(describe(baseline))}. {BASELINE_NOTE}</p>")
     if bench.points:
-        parts += [goal_table(bench.points), div(headline_figure(bench))]
+        parts += [goal_table(bench.points, baseline), div(headline_figure(bench))]
     else:
         parts.append("<p>No headline figure in this result file.</p>")
     parts += [div(dist_figure(d)) for d in bench.dists]
     return "\n".join(parts)
+
+
+BASELINE_NOTE = ("\"In reference ops\": a latency divided by the reference op's time, a "
+                 "rate multiplied by it; the same software on a faster machine should give "
+                 "about the same figure.")
 
 
 # The dashboard's own vendored copy (static/vendor/plotly, committed with its licence),

@@ -50,8 +50,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("KUBELAB_NODE_GRACE_SECONDS", "40")
 
 from bench import classroom_pages as pages  # noqa: E402
+from bench.baseline import measure_and_print  # noqa: E402
 from bench.loadgen import Client, percentile  # noqa: E402
-from bench.report import write_section  # noqa: E402
+from bench.report import baseline_table, write_results, write_section  # noqa: E402
 from cluster.kubeconfig import token_in  # noqa: E402
 from cluster.runner.harness import running_cluster  # noqa: E402
 
@@ -59,7 +60,6 @@ GOAL_MS = 200.0
 CLASS = "bench"
 POD_CPU_M, POD_MEMORY = 50, "32Mi"  # small, so 3 replicas sit well inside the quota
 NODE_CPU_M = 4000  # a simulated node's capacity (cluster/kubelet/node_agent.py)
-RESULTS = Path(__file__).resolve().parent / "results" / "classroom.json"
 OVERDUE = threading.Event()  # set by the watchdog: the interrupt is a failure, not Ctrl-C
 
 
@@ -395,12 +395,16 @@ def render(r: dict) -> str:
         f"{GOAL_MS:g} ms on every screen: **{'met' if s['verdict_ok'] else 'not met'}** "
         f"(worst screen's p99 {s['worst_p99_ms']} ms).",
     ]
+    ratios = baseline_table(r.get("baseline"), [
+        ("worst screen's p99", s["worst_p99_ms"], "ms"),
+        ("teacher's screen p99", s["teacher"].get("p99_ms"), "ms")])
+    if ratios:
+        paragraphs.append(ratios)
     return "\n\n".join(paragraphs) + "\n"
 
 
 def report(r: dict) -> None:
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps(r, indent=2) + "\n")
+    write_results("classroom", r)
     write_section("classroom", render(r))
 
 
@@ -415,6 +419,7 @@ def main() -> int:
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, _interrupt)
     watchdog(args.deadline or 600 + 2 * args.window)
+    baseline = measure_and_print()  # before Redis, cluster and browser: the machine alone
     from bench.localredis import local_redis
 
     try:
@@ -430,7 +435,7 @@ def main() -> int:
     r = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
          "machine": f"{platform.node()}, {os.cpu_count()} cores, Python "
                     f"{platform.python_version()}",
-         "command": command_line(args), "args": vars(args), **out}
+         "command": command_line(args), "args": vars(args), "baseline": baseline, **out}
     s = r["summary"]
     print(json.dumps({k: v for k, v in s.items() if k != "screens"}, indent=2))
     print(f"load average: {r['load_average']}; clock skew ≤ {r['clock_skew_ms']} ms")

@@ -30,11 +30,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import redis  # noqa: E402
 
-from bench.report import write_section  # noqa: E402
+from bench.baseline import measure_and_print  # noqa: E402
+from bench.report import baseline_table, write_results, write_section  # noqa: E402
 from cluster.runner.harness import running_cluster  # noqa: E402
 from tests.controllers.helpers import Api, deployment, new_namespace  # noqa: E402
 
-RESULTS = Path(__file__).resolve().parent / "results" / "controllers.json"
 DEP = "/apis/apps/v1/namespaces/{ns}/deployments"
 
 
@@ -165,6 +165,7 @@ def main() -> None:
         # (node-monitor-grace-period) is 40 s. The report states the value used.
         os.environ.setdefault("KUBELAB_NODE_GRACE_SECONDS", "40")
     command = "bench/controllers.py " + " ".join(sys.argv[1:])
+    baseline = measure_and_print()  # before the cluster starts: the machine alone
     profile: dict[str, dict] = {}
     with running_cluster(Path(tempfile.mkdtemp(prefix="bench-ctl-")), nodes=args.nodes,
                          runtime="simulated") as server:
@@ -196,9 +197,9 @@ def main() -> None:
                                         "p99": pct(docker_healed, 0.99),
                                         "max": max(docker_healed, default=None)},
                "reconcile_profile": profile,
-               "node_grace": os.environ.get("KUBELAB_NODE_GRACE_SECONDS")}
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2))
+               "node_grace": os.environ.get("KUBELAB_NODE_GRACE_SECONDS"),
+               "baseline": baseline}
+    write_results("controllers", results)
     body = render(results)
     print(body)
     write_section("controllers", body)
@@ -246,7 +247,12 @@ def render(r: dict) -> str:
         for name, t in per.items():
             lines.append(f"| {case} | {name} | {t['reconciles']} | {t['total_s']} s | "
                          f"{t['max_ms']} ms |")
-    return "\n".join(lines)
+    ratios = baseline_table(r.get("baseline"), [
+        ("Deployments all Available", r["all_available_s"], "s"),
+        ("0 → N replicas all Running", r["scale_s"], "s"),
+        ("replacement p99", rep["p99"], "s"),
+        ("replacement on Docker p99", dock.get("p99"), "s")])
+    return "\n".join(lines) + (f"\n\n{ratios}" if ratios else "")
 
 
 if __name__ == "__main__":

@@ -30,8 +30,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
+from bench.baseline import measure_and_print  # noqa: E402
 from bench.loadgen import Client  # noqa: E402
-from bench.report import write_section  # noqa: E402
+from bench.report import baseline_table, write_results, write_section  # noqa: E402
 from cluster.runner.harness import running_cluster  # noqa: E402
 from tests.dashboard.helpers import CHROMIUM_ARGS  # noqa: E402
 from tests.dashboard.wsclient import login_cookie  # noqa: E402
@@ -121,6 +122,7 @@ def main() -> None:
     ap.add_argument("--pause", type=float, default=0.2, help="s between bursts")
     ap.add_argument("--no-write", action="store_true", help="print only (smoke runs)")
     args = ap.parse_args()
+    baseline = measure_and_print()  # before the cluster and browser start: the machine alone
     var_dir = Path(tempfile.mkdtemp(prefix="kubelab-bench-editor-"))
     from playwright.sync_api import sync_playwright
     with running_cluster(var_dir, nodes=0, runtime="simulated") as server:
@@ -149,13 +151,12 @@ def main() -> None:
                "feedback_p50_ms": round(statistics.median(latencies), 1),
                "feedback_p95_ms": round(pct(latencies, 0.95), 1),
                "feedback_max_ms": round(max(latencies), 1),
-               "cpus": os.cpu_count(), "python": platform.python_version()}
+               "cpus": os.cpu_count(), "python": platform.python_version(),
+               "baseline": baseline}
     print(json.dumps(results, indent=2))
     if args.no_write:
         return
-    out = Path(__file__).resolve().parent / "results" / "editor.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(results, indent=2) + "\n")
+    write_results("editor", results)
     r = results
     when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     write_section("editor", f"""
@@ -173,6 +174,8 @@ drawn, so it includes the editor's {debounce} ms debounce pause.
 | validation feedback after the last keystroke, p50 | {r['feedback_p50_ms']} ms | |
 | validation feedback after the last keystroke, p95 | {r['feedback_p95_ms']} ms | ≤ 300 ms |
 | validation feedback after the last keystroke, max | {r['feedback_max_ms']} ms | |
+
+{baseline_table(baseline, [("feedback p95", r["feedback_p95_ms"], "ms")])}
 """)
 
 

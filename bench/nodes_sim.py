@@ -23,8 +23,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
+from bench.baseline import measure_and_print  # noqa: E402
 from bench.loadgen import Client  # noqa: E402
-from bench.report import write_section  # noqa: E402
+from bench.report import baseline_table, write_results, write_section  # noqa: E402
 from cluster.runner.config import BASE_DIR  # noqa: E402
 from cluster.runner.harness import running_cluster  # noqa: E402
 
@@ -86,6 +87,7 @@ def main() -> None:
     ap.add_argument("--pods", type=int, default=10000)
     ap.add_argument("--clients", type=int, default=8)
     args = ap.parse_args()
+    baseline = measure_and_print()  # before the cluster starts: the machine alone
     var_dir = Path(tempfile.mkdtemp(prefix="kubelab-bench-sim-"))
     with running_cluster(var_dir, nodes=0, runtime="simulated") as server:
         os.environ.update(server.env)  # read the cluster's database in-process, cheaply
@@ -126,10 +128,12 @@ def main() -> None:
                "nodes_ready_s": round(nodes_ready, 2), "pods_created_s": round(created, 2),
                "pods_running_s": round(all_running, 2), "rss_idle_mib": round(rss_idle, 1),
                "rss_loaded_mib": round(rss_loaded, 1), "cpus": os.cpu_count(),
-               "python": platform.python_version()}
-    out = Path(__file__).resolve().parent / "results" / "nodes_sim.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(results, indent=2) + "\n")
+               "python": platform.python_version(), "baseline": baseline}
+    ratios = baseline_table(baseline, [
+        ("simulated nodes Ready", results["nodes_ready_s"], "s"),
+        ("bound pods created", results["pods_created_s"], "s"),
+        ("first create → all pods Running", results["pods_running_s"], "s")])
+    write_results("nodes_sim", results)
     write_section("nodes-simulator", f"""
 `.venv/bin/python bench/nodes_sim.py --nodes {args.nodes} --pods {args.pods} --clients \
 {args.clients}` (SQLite, {os.cpu_count()} CPUs shared, Python {platform.python_version()};
@@ -144,6 +148,8 @@ KUBELAB_NODE_GRACE_SECONDS={os.environ["KUBELAB_NODE_GRACE_SECONDS"]}; load aver
 | first create → all {args.pods} pods Running | {all_running:.1f} s | |
 | simulator RSS with {args.nodes} nodes, no pods | {rss_idle:.0f} MiB | |
 | simulator RSS with {args.nodes} nodes and {args.pods} pods | {rss_loaded:.0f} MiB | |
+
+{ratios}
 """)
     print(json.dumps(results, indent=2))
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import platform
 import random
 import sys
 import tempfile
@@ -25,10 +26,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ["KUBELAB_VAR_DIR"] = tempfile.mkdtemp(prefix="kubelab-bench-sched-")
 
 
 def setup() -> object:
+    # Here, not at import: tests import this module for its result shape (_median_round).
+    os.environ["KUBELAB_VAR_DIR"] = tempfile.mkdtemp(prefix="kubelab-bench-sched-")
     from cluster.runner.harness import DEFAULT_REDIS_URL
     from cluster.runner.redis_lease import claim_redis_db
     lease = claim_redis_db(os.environ.get("REDIS_URL", DEFAULT_REDIS_URL))
@@ -162,6 +164,8 @@ def main() -> None:
                         help="rounds of every run, interleaved; the median is reported")
     parser.add_argument("--no-doc", action="store_true")
     args = parser.parse_args()
+    from bench.baseline import measure_and_print
+    baseline = measure_and_print()  # before the database fills: the machine alone
     lease = setup()
     try:
         make_nodes(args.nodes)
@@ -181,9 +185,16 @@ def main() -> None:
         from scheduler import queue
         queue.clear()
         lease.release()
+    from bench.report import write_results, write_section
+    results = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+               "machine": f"{platform.node()} {os.cpu_count()} cores, "
+                          f"{platform.python_version()}",
+               "command": command_line(args), "load_average": round(os.getloadavg()[0], 1),
+               "baseline": baseline, "nodes": args.nodes, "pods": args.pods,
+               "repeat": args.repeat, "runs": runs, "rounds": rounds}
     if not args.no_doc:
-        from bench.report import write_section
-        write_section("scheduler", report(args, runs))
+        write_results("scheduler", results)
+        write_section("scheduler", report(args, runs, baseline))
 
 
 HEADER = ("| run | annotation | equivalence cache | nodes examined | pods per batch | bound "
@@ -194,7 +205,8 @@ def _median_round(rounds: list[dict]) -> dict:
     """The round with the median throughput, with every round's range beside it."""
     ordered = sorted(rounds, key=lambda r: r["throughput"])
     median = dict(ordered[len(ordered) // 2])
-    median["range"] = f"[{ordered[0]['throughput']}–{ordered[-1]['throughput']}]"
+    median["throughput_min"] = ordered[0]["throughput"]
+    median["throughput_max"] = ordered[-1]["throughput"]
     median["bound"] = min(r["bound"] for r in rounds)
     return median
 
@@ -203,21 +215,31 @@ def _ratio(value: float, base: float | None) -> str:
     return f"{value / base:.2f}x" if base else "-"
 
 
-def report(args, runs: list[dict]) -> str:
+def command_line(args) -> str:
+    return (f".venv/bin/python bench/scheduler.py --nodes {args.nodes} --pods {args.pods} "
+            f"--repeat {args.repeat}" + (f' --runs "{args.runs}"'
+                                         if args.runs != ",".join(RUNS) else ""))
+
+
+def report(args, runs: list[dict], baseline: dict | None = None) -> str:
+    from bench.report import baseline_table
     base = next((r["throughput"] for r in runs if r["run"] == "all on"), None)
     rows = "\n".join(
         f"| {r['run']} | {'yes' if r['explain'] else 'no'} | "
         f"{'on' if r['equivalence'] else 'off'} | "
         f"{'all' if r['percentage'] == 100 else 'adaptive %'} | {r['batch']} | "
-        f"{r['bound']}/{r['pods']} | {r['throughput']} {r['range']} | "
+        f"{r['bound']}/{r['pods']} | {r['throughput']} "
+        f"[{r['throughput_min']}–{r['throughput_max']}] | "
         f"{_ratio(r['throughput'], base)} | "
         f"{r['cycle_p50_ms']} / {r['cycle_p99_ms']} ms | "
         f"{r['latency_p50']} / {r['latency_p99']} s |" for r in runs)
-    command = (f".venv/bin/python bench/scheduler.py --nodes {args.nodes} --pods {args.pods} "
-               f"--repeat {args.repeat}" + (f' --runs "{args.runs}"'
-                                            if args.runs != ",".join(RUNS) else ""))
+    command = command_line(args)
+    ratios = baseline_table(baseline, [(f"pods/s, {r['run']}", r["throughput"], "/s")
+                                       for r in runs])
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    return f"""Command: `{command}`
+    machine = f"{platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    return f"""Measured {time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())} on {machine}.
+Command: `{command}`
 (SQLite, in-process scheduler loop = what the `scheduler` Celery task runs; 2 shared
 cores, load average at the end {load}.)
 
@@ -259,6 +281,8 @@ filter and scorer asked on every examined node), the same command measured 17.0 
 with the annotation, 22.3 without, 20.4 without the equivalence cache, and that was
 without Scheduled Events (a second transaction per pod); the cycle alone took 4.5 ms
 of CPU per pod against 2.1 ms now (same 1,500 in-memory decisions, identical choices).
+
+{ratios}
 """
 
 

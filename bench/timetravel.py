@@ -38,7 +38,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-from bench.report import write_section  # noqa: E402
+from bench.baseline import measure_and_print  # noqa: E402
+from bench.report import baseline_table, write_results, write_section  # noqa: E402
 from tests.dashboard.helpers import CHROMIUM_ARGS  # noqa: E402
 
 BASE = Path(__file__).resolve().parents[1]
@@ -235,6 +236,7 @@ def main() -> None:
     ap.add_argument("--pods", type=int, default=600, help="pods alive at a time, about")
     ap.add_argument("--seed", type=int, default=7)
     args = ap.parse_args()
+    baseline = measure_and_print()  # before the browser starts: the machine alone
     work = Path(tempfile.mkdtemp(prefix="kubelab-bench-timetravel-"))
     session = work / "session.jsonl.gz"
     span_ms = write_session(session, args.events, args.nodes, args.pods, args.seed)
@@ -246,11 +248,10 @@ def main() -> None:
     results = {"events": args.events, "seeks": args.seeks, "nodes": args.nodes,
                "pods": args.pods, "history_minutes": round(span_ms / 60000, 1),
                "file_mib": round(session.stat().st_size / 2**20, 1), **found,
-               "cpus": os.cpu_count(), "python": platform.python_version()}
+               "cpus": os.cpu_count(), "python": platform.python_version(),
+               "baseline": baseline}
     session.unlink()
-    out = Path(__file__).resolve().parent / "results" / "timetravel.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(results, indent=2) + "\n")
+    write_results("timetravel", results)
     r = results
     rows = [
         (f"seek → drawn and painted, p95 ({args.seeks} random moments)",
@@ -262,6 +263,8 @@ def main() -> None:
         ("page JS heap afterwards", f"{r['heap_mib']} MiB", ""),
     ]
     table = "\n".join(f"| {a} | {b} | {c} |" for a, b, c in rows)
+    ratios = baseline_table(baseline, [("seek p95", r["seek_p95_ms"], "ms"),
+                                       ("reading and keyframes", r["load_s"], "s")])
     when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     write_section("timetravel", f"""
 Measured {when}.
@@ -276,6 +279,8 @@ timed in the page from `seekTime()` to the task after the redrawn frame's paint
 | measure | result | goal |
 |---|---|---|
 {table}
+
+{ratios}
 """)
     print(json.dumps(results, indent=2))
 

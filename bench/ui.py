@@ -44,9 +44,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 # them lost (and evicting their pods) while the benchmark runs.
 os.environ.setdefault("KUBELAB_NODE_GRACE_SECONDS", "3600")
 
+from bench.baseline import measure_and_print  # noqa: E402
 from bench.browserprof import Profiler  # noqa: E402
 from bench.loadgen import Client  # noqa: E402
-from bench.report import write_section  # noqa: E402
+from bench.report import baseline_table, write_results, write_section  # noqa: E402
 from cluster.runner.harness import running_cluster  # noqa: E402
 from tests.dashboard.helpers import CHROMIUM_ARGS, node_body  # noqa: E402
 from tests.dashboard.wsclient import login_cookie, open_socket  # noqa: E402
@@ -346,6 +347,7 @@ def main() -> None:
     ap.add_argument("--no-report", action="store_true",
                     help="print the results; leave bench/results and docs alone")
     args = ap.parse_args()
+    baseline = measure_and_print()  # before the cluster and browser start: the machine alone
     var_dir = Path(tempfile.mkdtemp(prefix="kubelab-bench-ui-"))
     from playwright.sync_api import sync_playwright
     with running_cluster(var_dir, nodes=0, runtime="simulated") as server:
@@ -372,16 +374,15 @@ def main() -> None:
                "page_burst_rate": big["page_rate"],
                "page_burst_longest_task_ms": round(big["page_longest_ms"], 1),
                "load_average": round(os.getloadavg()[0], 1),
-               "cpus": os.cpu_count(), "python": platform.python_version()}
+               "cpus": os.cpu_count(), "python": platform.python_version(),
+               "baseline": baseline}
     print(json.dumps(results, indent=2))
     if not args.no_report:
         report(args, results)
 
 
 def report(args, r: dict) -> None:
-    out = Path(__file__).resolve().parent / "results" / "ui.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(r, indent=2) + "\n")
+    write_results("ui", r)
     rows = [
         (f"create → pod chip in the DOM, p50 ({args.clients} other sockets open)",
          f"{r['latency_p50_ms']} ms", ""),
@@ -396,6 +397,9 @@ def report(args, r: dict) -> None:
          "(no socket, no JSON.parse)", f"{r['page_burst_longest_task_ms']} ms", "≤ 100 ms"),
     ]
     table = "\n".join(f"| {a} | {b} | {c} |" for a, b, c in rows)
+    ratios = baseline_table(r.get("baseline"), [
+        ("create → pod chip p99", r["latency_p99_ms"], "ms"),
+        ("first paint", r["first_paint_s"], "s")])
     when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     skip = " --skip-latency" if args.skip_latency else ""
     written = ("through the store (bench/ui_seed.py: the same revision, watch event and "
@@ -416,6 +420,8 @@ task" is Chromium's longtask entries (only tasks > 50 ms are reported, so 0 mean
 | measure | result | goal |
 |---|---|---|
 {table}
+
+{ratios}
 """)
 
 

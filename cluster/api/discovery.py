@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import platform
-from functools import cache
 
 from django.http import HttpRequest, HttpResponse
 
 from cluster import auth
-from cluster.api import openapi_v2
+from cluster.api import openapi_json, openapi_v2
 from cluster.api.http import error_response, object_response, raw_response
 from cluster.errors import ApiError, NotFound
-from cluster.objects import dumps
 from cluster.resources import ALL_VERBS, Resource, group_versions, resources_in
 
 KUBE_VERSION = {"major": "1", "minor": "32"}
@@ -127,41 +125,10 @@ def _gv_key(group: str, ver: str) -> str:
     return f"apis/{group}/{ver}" if group else f"api/{ver}"
 
 
-def _item_path(res: Resource) -> str:
-    base = f"/apis/{res.group}/{res.version}" if res.group else f"/api/{res.version}"
-    if res.namespaced:
-        return f"{base}/namespaces/{{namespace}}/{res.plural}/{{name}}"
-    return f"{base}/{res.plural}/{{name}}"
-
-
-@cache
 def openapi_document(group: str, ver: str) -> str:
-    """A deliberately small document: per kind, a PATCH operation with its GVK and the
-    fieldValidation parameter, which is what tells kubectl to validate on the server.
-    Strategic-merge bodies are not declared, so kubectl uses its built-in types."""
-    paths = {}
-    for res in resources_in(group, ver):
-        patch_op = {
-            "x-kubernetes-group-version-kind": {"group": res.group, "version": res.version,
-                                                 "kind": res.kind},
-            "x-kubernetes-action": "patch",
-            "parameters": [
-                {"name": "dryRun", "in": "query", "schema": {"type": "string"}},
-                {"name": "fieldManager", "in": "query", "schema": {"type": "string"}},
-                {"name": "fieldValidation", "in": "query", "schema": {"type": "string"}},
-                {"name": "force", "in": "query", "schema": {"type": "boolean"}},
-            ],
-            "requestBody": {"content": {
-                "application/json-patch+json": {"schema": {"type": "object"}},
-                "application/merge-patch+json": {"schema": {"type": "object"}},
-                "application/apply-patch+yaml": {"schema": {"type": "object"}},
-            }},
-            "responses": {"200": {"description": "OK"}},
-        }
-        paths[_item_path(res)] = {"patch": patch_op}
-    return dumps({"openapi": "3.0.0",
-                  "info": {"title": "Kubernetes (kubelab)", "version": "v1.32.0"},
-                  "paths": paths, "components": {"schemas": {}}})
+    """One group-version's OpenAPI 3.0 document (openapi_json.py: every path and verb the
+    registry serves, with loose schemas, shaped so kubectl keeps its built-in types)."""
+    return openapi_json.v3_text(group, ver)
 
 
 def _hash(group: str, ver: str) -> str:
@@ -189,5 +156,6 @@ def openapi_group_version(request: HttpRequest, path: str) -> HttpResponse:
 
 @_authenticated
 def openapi_v2_document(request: HttpRequest) -> HttpResponse:
-    """The (empty) OpenAPI v2 document older kubectl needs before `apply` (openapi_v2.py)."""
+    """OpenAPI v2: the empty protobuf document older kubectl needs before `apply`, or the
+    whole API as Swagger 2.0 JSON for everyone else (openapi_v2.py)."""
     return openapi_v2.document(request)

@@ -5,14 +5,17 @@ with "the server could not find the requested resource" when there is none.
 The document is deliberately empty (no paths, no definitions): kubectl then skips its
 client-side schema validation (the server validates every write) and computes
 strategic-merge patches from its built-in types, as it does for any kind the schema
-does not describe. Newer kubectl reads /openapi/v3 instead (discovery.py)."""
+does not describe. Newer kubectl reads /openapi/v3 instead (discovery.py).
+
+Any other Accept (application/json, none at all) gets the whole API as Swagger 2.0 JSON
+(openapi_json.py), as Kubernetes serves it: what clients and fuzzers read."""
 from __future__ import annotations
 
 from functools import cache
 
 from django.http import HttpRequest, HttpResponse
 
-from cluster.objects import dumps
+from cluster.api import openapi_json
 
 TITLE, VERSION = "Kubernetes (kubelab)", "v1.32.0"
 
@@ -43,6 +46,4 @@ def document(request: HttpRequest) -> HttpResponse:
         # Not the requested type as Content-Type: its "@" is no valid MIME token, and
         # kubectl parses the header before it reads the bytes.
         return HttpResponse(document_protobuf(), content_type="application/octet-stream")
-    body = dumps({"swagger": "2.0", "info": {"title": TITLE, "version": VERSION},
-                  "paths": {}})
-    return HttpResponse(body, content_type="application/json")
+    return HttpResponse(openapi_json.v2_text(), content_type="application/json")
