@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -19,6 +20,13 @@ def format_time(dt: datetime, micro: bool = False) -> str:
 def parse_time(text: str) -> datetime | None:
     if not isinstance(text, str) or not text:
         return None
+    return _parse_time(text)
+
+
+@lru_cache(maxsize=65536)
+def _parse_time(text: str) -> datetime | None:
+    # Cached: controllers read the same few thousand timestamps (pods' creation and
+    # Ready transitions) on every reconcile. datetimes are immutable, so sharing is safe.
     try:
         return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
     except ValueError:

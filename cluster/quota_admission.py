@@ -107,33 +107,76 @@ def usage_of(q: dict, res: Resource, objects: list[dict]) -> quota.Usage:
 
 def charge(res: Resource, obj: dict) -> None:
     """403 Forbidden when creating `obj` would exceed one of its namespace's quotas."""
-    namespace = meta(obj).get("namespace", "")
-    quotas = quotas_in(namespace)
-    if not quotas:
-        return
-    delta = quota.object_usage(res.kind, res.plural, res.group, obj)
-    stored: list[dict] | None = None
-    for q in quotas:
-        if not in_scope(q, res.kind, obj):
-            continue
-        hard = quota.hard_of(q)
-        name = meta(q).get("name", "")
-        if res.kind == "Pod" and not quota.is_terminal(obj):
-            missing = quota.missing_requests(obj, hard)
-            if missing:
-                _refuse(res, obj, quota.must_specify(name, missing))
-        if not any(r in hard for r in delta):
-            continue
-        if _counts_only(q, delta, hard):
-            stored_count = quota.count(_count_rows(res, namespace))
-            used = {r: stored_count for r in delta if r in hard}
-        else:
-            if stored is None:
-                stored = _bodies(res.model._meta.db_table, namespace)
-            used = usage_of(q, res, stored)
-        refusal = quota.check(name, hard, used, delta)
-        if refusal is not None:
-            _refuse(res, obj, refusal)
+    refusal = Ledger(res, meta(obj).get("namespace", "")).charge(obj)
+    if refusal is not None:
+        _refuse(res, obj, refusal)
+
+
+def charge_many(res: Resource, objs: list[dict]) -> list[Forbidden | None]:
+    """`charge` for objects created together, in order: each is checked against what
+    is stored plus the ones before it in the list that fit (as if created one by one)."""
+    ledgers: dict[str, Ledger] = {}
+    refusals: list[Forbidden | None] = []
+    for obj in objs:
+        namespace = meta(obj).get("namespace", "")
+        ledger = ledgers.get(namespace)
+        if ledger is None:
+            ledger = ledgers[namespace] = Ledger(res, namespace)
+        refusal = ledger.charge(obj)
+        refusals.append(None if refusal is None else _forbidden(res, obj, refusal))
+    return refusals
+
+
+class Ledger:
+    """A namespace's quota usage for one kind, read from the store once (under the
+    revision lock) and counted up as creates are admitted."""
+
+    def __init__(self, res: Resource, namespace: str) -> None:
+        self.res, self.namespace = res, namespace
+        self.quotas = quotas_in(namespace)
+        # (quota name, counted only) → what the stored objects use, read once;
+        # quota name → what the creates admitted since then add to it.
+        self.stored_use: dict[tuple[str, bool], quota.Usage] = {}
+        self.admitted: dict[str, quota.Usage] = {}
+        self._stored: list[dict] | None = None
+
+    def charge(self, obj: dict) -> quota.Refusal | None:
+        """Why `obj` does not fit, or None, and then its usage is counted."""
+        res = self.res
+        delta = quota.object_usage(res.kind, res.plural, res.group, obj)
+        charged: list[str] = []
+        for q in self.quotas:
+            if not in_scope(q, res.kind, obj):
+                continue
+            hard = quota.hard_of(q)
+            name = meta(q).get("name", "")
+            if res.kind == "Pod" and not quota.is_terminal(obj):
+                missing = quota.missing_requests(obj, hard)
+                if missing:
+                    return quota.must_specify(name, missing)
+            if not any(r in hard for r in delta):
+                continue
+            refusal = quota.check(name, hard, self._used(q, name, hard, delta), delta)
+            if refusal is not None:
+                return refusal
+            charged.append(name)
+        for name in charged:
+            self.admitted[name] = quota.add(self.admitted.get(name, {}), delta)
+        return None
+
+    def _used(self, q: dict, name: str, hard: quota.Usage,
+              delta: quota.Usage) -> quota.Usage:
+        counted = _counts_only(q, delta, hard)
+        key = (name, counted)
+        if key not in self.stored_use:
+            if counted:
+                stored_count = quota.count(_count_rows(self.res, self.namespace))
+                self.stored_use[key] = {r: stored_count for r in delta if r in hard}
+            else:
+                if self._stored is None:
+                    self._stored = _bodies(self.res.model._meta.db_table, self.namespace)
+                self.stored_use[key] = usage_of(q, self.res, self._stored)
+        return quota.add(self.stored_use[key], self.admitted.get(name, {}))
 
 
 def _counts_only(q: dict, delta: quota.Usage, hard: quota.Usage) -> bool:
@@ -159,8 +202,12 @@ def _count_rows(res: Resource, namespace: str) -> int:
         return int(cur.fetchone()[0])
 
 
-def _refuse(res: Resource, obj: dict, refusal: quota.Refusal) -> None:
+def _forbidden(res: Resource, obj: dict, refusal: quota.Refusal) -> Forbidden:
     name = str(meta(obj).get("name", ""))
     what = f"{res.plural}.{res.group}" if res.group else res.plural
-    raise Forbidden(f'{what} "{name}" is forbidden: {refusal.message}',
-                    kind=res.plural, name=name, group=res.group)
+    return Forbidden(f'{what} "{name}" is forbidden: {refusal.message}',
+                     kind=res.plural, name=name, group=res.group)
+
+
+def _refuse(res: Resource, obj: dict, refusal: quota.Refusal) -> None:
+    raise _forbidden(res, obj, refusal)

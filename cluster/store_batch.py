@@ -17,7 +17,7 @@ from collections.abc import Callable
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from cluster import admission, notify, store
+from cluster import admission, notify, quota_admission, store
 from cluster.dispatch import StoreEvent
 from cluster.errors import AlreadyExists, ApiError, BadRequest, not_found
 from cluster.models import WatchEvent
@@ -142,31 +142,27 @@ def mutate_many(kind: str, changes: list[Change], *,
 
 def create_many(kind: str, objs: list[dict]) -> list[dict | ApiError]:
     """`store.create` for many objects: each result is the stored object or the ApiError
-    that refused it (invalid, namespace missing, name taken); the others commit."""
+    that refused it (invalid, namespace missing, over quota, name taken); the others
+    commit. ResourceQuota is charged in list order, as if they were created one by one."""
     res = by_kind(kind)
-    results: list[dict | ApiError] = []
-    admitted: list[dict] = []
-    namespaces: dict[str, ApiError | None] = {}
+    results: list[dict | ApiError] = [copy.deepcopy(o) for o in objs]
+    # Admission only reads (as in store.create), so it runs before the lock is taken;
+    # kinds whose admission allocates from what is stored are admitted under it.
+    locked_admission = kind in admission.ALLOCATING_KINDS
+    if not locked_admission:
+        _admit(res, results)
     with transaction.atomic():
         _lock_revision()
-        for obj in objs:
-            obj = copy.deepcopy(obj)
-            try:
-                admission.admit_create(res, obj)
-                ns = meta(obj).get("namespace", "")
-                if ns not in namespaces:
-                    try:
-                        admission.check_namespace_accepts(res, ns, meta(obj)["name"])
-                        namespaces[ns] = None
-                    except ApiError as exc:
-                        namespaces[ns] = exc
-                if namespaces[ns] is not None:
-                    raise namespaces[ns]
-            except ApiError as exc:
-                results.append(exc)
-                continue
-            admitted.append(obj)
-            results.append(obj)
+        if locked_admission:
+            _admit(res, results)
+        _check_namespaces(res, results)
+        # Quota is charged under the lock, against what is stored (quota_admission).
+        waiting = [i for i, r in enumerate(results) if isinstance(r, dict)]
+        refusals = quota_admission.charge_many(res, [results[i] for i in waiting])
+        for i, refusal in zip(waiting, refusals, strict=True):
+            if refusal is not None:
+                results[i] = refusal
+        admitted = [r for r in results if isinstance(r, dict)]
         if not admitted:
             return results
         first = _take(len(admitted))
@@ -199,3 +195,31 @@ def create_many(kind: str, objs: list[dict]) -> list[dict | ApiError]:
         _record_many(res, [("ADDED", o, None, row.body) for o, row in zip(admitted, rows,
                                                                            strict=True)])
     return results
+
+
+
+def _admit(res: Resource, results: list[dict | ApiError]) -> None:
+    """Admit each object in place; a refusal takes the object's place."""
+    for i, obj in enumerate(results):
+        if isinstance(obj, dict):
+            try:
+                admission.admit_create(res, obj)
+            except ApiError as exc:
+                results[i] = exc
+
+
+def _check_namespaces(res: Resource, results: list[dict | ApiError]) -> None:
+    """A missing or terminating namespace refuses its objects (looked up once each)."""
+    verdicts: dict[str, ApiError | None] = {}
+    for i, obj in enumerate(results):
+        if not isinstance(obj, dict):
+            continue
+        ns = meta(obj).get("namespace", "")
+        if ns not in verdicts:
+            try:
+                admission.check_namespace_accepts(res, ns, meta(obj)["name"])
+                verdicts[ns] = None
+            except ApiError as exc:
+                verdicts[ns] = exc
+        if verdicts[ns] is not None:
+            results[i] = verdicts[ns]

@@ -12,7 +12,7 @@ from functools import partial
 
 from django.utils import timezone
 
-from cluster import store
+from cluster import store, store_batch
 from cluster.controllers import podutil, runtime, switches
 from cluster.controllers import settings as cs
 from cluster.controllers.keys import split
@@ -116,25 +116,24 @@ def _create(rs: dict, count: int) -> tuple[list[dict], str | None]:
     """Create `count` pods in slow-start batches (1, 2, 4, ... up to SLOW_START_MAX), as
     Kubernetes does: a template that cannot be admitted fails once, not `count` times,
     and a healthy one soon goes hundreds of pods per batch. Each batch is written by
-    `run_batch` (one commit per DEFAULT_BATCH writes) and recorded as one Event.
+    `store_batch.create_many` (a few statements per DEFAULT_BATCH pods, quota charged
+    as one by one) and recorded as one Event.
     With the classroom delay on, batches stay at one pod so each create can be watched."""
     template = (rs.get("spec") or {}).get("template") or {}
     generate = f"{rs['metadata']['name']}-"
     made: list[dict] = []
     size, left = 1, count
-    errors: list[ApiError] = []
-
-    def note(_op, exc: ApiError) -> None:
-        errors.append(exc)
     while left > 0:
         n = min(size, left)
         left -= n
         runtime.pace(f"create {n} pod{'s' if n > 1 else ''}")
-        errors.clear()
-        ops = [partial(store.create, "Pod", pod_from_template(rs, template, generate))
-               for _ in range(n)]
-        batch = [p for p in run_batch(ops, size=min(n, DEFAULT_BATCH), on_error=note)
-                 if p is not None]
+        outcomes: list[dict | ApiError] = []
+        for at in range(0, n, DEFAULT_BATCH):  # one transaction per DEFAULT_BATCH pods
+            outcomes += store_batch.create_many("Pod", [
+                pod_from_template(rs, template, generate)
+                for _ in range(min(DEFAULT_BATCH, n - at))])
+        batch = [p for p in outcomes if isinstance(p, dict)]
+        errors = [e for e in outcomes if isinstance(e, ApiError)]
         made += batch
         if batch:
             record(rs, "SuccessfulCreate", _names_message("Created", batch),

@@ -134,22 +134,47 @@ def enqueue(controller: str, key: str, delay: float = 0.0, *, low: bool = False)
     if delay > 0:
         task.apply_async((controller, key), queue=cs.QUEUE, countdown=delay)
         return True
+    pipe = redis_client().pipeline(transaction=False)
+    _set_mark(pipe, controller, key, low)
+    return _queue_marked(controller, key, pipe.execute()[0], low)
+
+
+def _set_mark(pipe, controller: str, key: str, low: bool) -> None:
+    """Add the marker command for `key` to `pipe`: SET NX for a resync's key, SET GET
+    for a change's (its reply says whether, and how, the key is queued already)."""
     mark = _mark(controller, key)
     if low:
-        if not redis_client().set(mark, _LOW, nx=True, ex=cs.QUEUED_MARK_SECONDS):
+        pipe.set(mark, _LOW, nx=True, ex=cs.QUEUED_MARK_SECONDS)
+    else:
+        pipe.set(mark, "1", ex=cs.QUEUED_MARK_SECONDS, get=True)
+
+
+def _queue_marked(controller: str, key: str, reply: object, low: bool) -> bool:
+    """Send the task for `key` unless its marker's reply says it is queued already."""
+    from cluster.controllers.tasks import reconcile as task
+
+    if low:
+        if not reply:
             return False
         task.apply_async((controller, key), queue=cs.QUEUE, priority=RESYNC_PRIORITY)
         return True
-    before = redis_client().set(mark, "1", ex=cs.QUEUED_MARK_SECONDS, get=True)
-    if before is not None and before != _LOW:
+    if reply is not None and reply != _LOW:
         return False  # already queued in front
     task.apply_async((controller, key), queue=cs.QUEUE)
     return True
 
 
 def enqueue_many(pairs: list[tuple[str, str]], *, low: bool = False) -> int:
-    return sum(1 for controller, key in dict.fromkeys(pairs)
-               if enqueue(controller, key, low=low))
+    """`enqueue` for many keys, their markers set in one round trip."""
+    unique = list(dict.fromkeys(pairs))
+    if not unique:
+        return 0
+    pipe = redis_client().pipeline(transaction=False)
+    for controller, key in unique:
+        _set_mark(pipe, controller, key, low)
+    replies = pipe.execute()
+    return sum(1 for (controller, key), reply in zip(unique, replies, strict=True)
+               if _queue_marked(controller, key, reply, low))
 
 
 # --- the per-reconcile context (pacing and lock renewal) ----------------------
@@ -186,16 +211,22 @@ def _reconciler(controller: str) -> Callable[[str], Outcome | None]:
 def run(controller: str, key: str) -> str:
     """Reconcile one key. Returns what happened: done | busy | parked | retry | failed."""
     r = redis_client()
-    r.delete(_mark(controller, key))
     stepped = False
+    token = f"{worker_name()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    lock = _lock(controller, key)
     if switches.current().paused:
+        r.delete(_mark(controller, key))
         stepped = bool(r.eval(_TAKE_STEP, 1, STEPS, _member(controller, key)))
         if not stepped:
             r.sadd(PARKED, _member(controller, key))
             return "parked"
-    token = f"{worker_name()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-    lock = _lock(controller, key)
-    if not r.set(lock, token, nx=True, ex=cs.LOCK_SECONDS):
+        got_lock = r.set(lock, token, nx=True, ex=cs.LOCK_SECONDS)
+    else:
+        # Clearing the marker and taking the lock in one round trip: a reconcile is a
+        # few milliseconds, so each Redis round trip around it is a visible share.
+        _, got_lock = (r.pipeline(transaction=False).delete(_mark(controller, key))
+                       .set(lock, token, nx=True, ex=cs.LOCK_SECONDS).execute())
+    if not got_lock:
         # Another worker has the key; it will see our change too only if it read the
         # store after it, so look again shortly rather than dropping the key.
         if stepped:  # the step is for a reconcile that runs: hand it to the retry
@@ -206,22 +237,23 @@ def run(controller: str, key: str) -> str:
     outcome = Outcome()
     _current.ctx = {"outcome": outcome, "lock": lock, "renewed": started}
     result = "done"
+    finished = False  # the key's failure count is cleared with the lock's release
     try:
         got = _reconciler(controller)(key)
         if got is not None:
             got.actions = outcome.actions + got.actions
             outcome = got
-        r.delete(_failures(controller, key))
+        finished = True
         if outcome.requeue_after is not None:
             enqueue(controller, key, delay=outcome.requeue_after)
     except NotFound:
-        r.delete(_failures(controller, key))  # the object is gone: nothing left to do
+        finished = True  # the object is gone: nothing left to do
     except RETRYABLE as exc:
         result = "retry"
         _backoff(controller, key, exc)
     except (Permanent, ApiError) as exc:
         result = "failed"
-        r.delete(_failures(controller, key))
+        finished = True
         _report_permanent(controller, key, exc)
     except Exception as exc:  # a bug: log it, and retry slowly rather than hot-looping
         result = "retry"
@@ -229,9 +261,28 @@ def run(controller: str, key: str) -> str:
         _backoff(controller, key, exc)
     finally:
         _current.ctx = None
-        r.eval(_RELEASE, 1, lock, token)
-    _publish(controller, key, outcome, result, time.monotonic() - started, stepped)
+        _release(controller, key, lock, token, finished,
+                 _record(controller, key, outcome, result, time.monotonic() - started,
+                         stepped))
     return result
+
+
+def _release(controller: str, key: str, lock: str, token: str, finished: bool,
+             record: str) -> None:
+    """Release the key's lock, clear its failure count when it finished, and publish
+    its record: one round trip. The record is best effort; the release is not, so a
+    Redis error propagates (the lock then expires after LOCK_SECONDS)."""
+    pipe = redis_client().pipeline(transaction=False)
+    if finished:
+        pipe.delete(_failures(controller, key))
+    pipe.eval(_RELEASE, 1, lock, token)
+    pipe.publish(reconcile_channel(), record)
+    if controller in RECORDED:
+        name = recent_key(controller, key)
+        pipe.lpush(name, record)
+        pipe.ltrim(name, 0, RECENT_MAX - 1)
+        pipe.expire(name, RECENT_SECONDS)
+    pipe.execute()
 
 
 def _backoff(controller: str, key: str, exc: Exception) -> None:
@@ -257,26 +308,16 @@ def _report_permanent(controller: str, key: str, exc: Exception) -> None:
                component=f"{controller}-controller")
 
 
-def _publish(controller: str, key: str, outcome: Outcome, result: str,
-             seconds: float, stepped: bool = False) -> None:
+def _record(controller: str, key: str, outcome: Outcome, result: str,
+            seconds: float, stepped: bool = False) -> str:
+    """One reconcile's record for the dashboard's control-loop view, serialised."""
     record = {"controller": controller, "key": key, "desired": outcome.desired,
               "observed": outcome.observed, "actions": outcome.actions[:20],
               "actionCount": len(outcome.actions), "result": result,
               "durationMs": round(seconds * 1000, 2), "time": time.time()}
     if stepped:
         record["stepped"] = True
-    text = json.dumps(record, default=str)
-    try:
-        pipe = redis_client().pipeline(transaction=False)  # one round trip, as before
-        pipe.publish(reconcile_channel(), text)
-        if controller in RECORDED:
-            name = recent_key(controller, key)
-            pipe.lpush(name, text)
-            pipe.ltrim(name, 0, RECENT_MAX - 1)
-            pipe.expire(name, RECENT_SECONDS)
-        pipe.execute()
-    except redis.RedisError:
-        pass  # the dashboard's view is best effort
+    return json.dumps(record, default=str)
 
 
 def reconcile_channel() -> str:

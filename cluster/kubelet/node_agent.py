@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from cluster import store
+from cluster import store, store_batch
 from cluster.errors import AlreadyExists, NotFound
 from cluster.kubelet.batch import run_batch
 from cluster.objects import format_time
@@ -166,20 +166,23 @@ def lease_object(name: str, holder: str, duration: int, now_micro: str) -> dict:
                      "leaseTransitions": 0}}
 
 
+def _renew_change(holder: str, duration: int, now_micro: str):
+    def change(lease: dict) -> dict:
+        spec = lease.setdefault("spec", {})
+        if spec.get("holderIdentity") != holder:
+            spec["leaseTransitions"] = int(spec.get("leaseTransitions") or 0) + 1
+            spec["acquireTime"] = now_micro
+        spec.update(holderIdentity=holder, leaseDurationSeconds=duration,
+                    renewTime=now_micro)
+        return lease
+    return change
+
+
 def _renew_op(name: str, holder: str, duration: int, now_micro: str):
-    def renew() -> dict:
-        def change(lease: dict) -> dict:
-            spec = lease.setdefault("spec", {})
-            if spec.get("holderIdentity") != holder:
-                spec["leaseTransitions"] = int(spec.get("leaseTransitions") or 0) + 1
-                spec["acquireTime"] = now_micro
-            spec.update(holderIdentity=holder, leaseDurationSeconds=duration,
-                        renewTime=now_micro)
-            return lease
-        return store.mutate("Lease", LEASE_NAMESPACE, name, change,
-                            create_missing=lambda: lease_object(name, holder, duration,
-                                                                now_micro))
-    return renew
+    """Renew one Lease, creating it when missing (a node's first heartbeat)."""
+    return lambda: store.mutate(
+        "Lease", LEASE_NAMESPACE, name, _renew_change(holder, duration, now_micro),
+        create_missing=lambda: lease_object(name, holder, duration, now_micro))
 
 
 def renew_lease(name: str, holder: str | None = None,
@@ -192,8 +195,23 @@ def renew_leases(names: Iterable[str], holder: str | None = None,
                  duration: int = DEFAULT_LEASE_SECONDS, batch_size: int = 200) -> list[dict]:
     """Renew many nodes' Leases in few transactions. `holder` defaults to the node name."""
     now_micro = format_time(timezone.now(), micro=True)
-    ops = [_renew_op(n, holder or n, duration, now_micro) for n in names]
-    return run_batch(ops, size=batch_size)
+    names = list(names)
+    renewed: list[dict | None] = []
+    # Renewals are most of a big fleet's writes: each batch is one UPDATE run for every
+    # row and one INSERT of the watch events (store_batch), not a savepoint per lease.
+    for at in range(0, len(names), batch_size):
+        chunk = names[at:at + batch_size]
+        results = store_batch.mutate_many("Lease", [
+            (LEASE_NAMESPACE, n, _renew_change(holder or n, duration, now_micro))
+            for n in chunk])
+        renewed += [r if isinstance(r, dict) else None for r in results]
+    missing = [i for i, r in enumerate(renewed) if r is None]
+    if missing:  # a first heartbeat creates the Lease, one at a time (rare)
+        made = run_batch([_renew_op(names[i], holder or names[i], duration, now_micro)
+                          for i in missing], size=batch_size)
+        for i, lease in zip(missing, made, strict=True):
+            renewed[i] = lease
+    return renewed
 
 
 def _ready_op(name: str, ready: bool, reason: str, message: str, status: str | None):

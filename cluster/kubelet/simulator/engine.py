@@ -19,7 +19,7 @@ from collections import deque
 
 from django.utils import timezone
 
-from cluster import store
+from cluster import store, store_batch
 from cluster.errors import ApiError, NotFound
 from cluster.kubelet import node_agent
 from cluster.kubelet.batch import run_batch
@@ -246,12 +246,11 @@ class Simulator:
     # --- writing ---------------------------------------------------------------
     def _write_batch(self, now: float) -> bool:
         """Confirm due deletions and write up to one batch of pod statuses."""
-        ops, keys = [], []
+        deletes, statuses = [], []  # (key, op) and (key, change)
         for key in list(self.doomed)[:sim.WRITE_BATCH]:
             self.doomed.pop(key)
-            ops.append(self._delete_op(self.pods[key]))
-            keys.append(key)
-        for key in list(self.dirty)[:max(0, sim.WRITE_BATCH - len(ops))]:
+            deletes.append((key, self._delete_op(self.pods[key])))
+        for key in list(self.dirty)[:max(0, sim.WRITE_BATCH - len(deletes))]:
             self.dirty.pop(key)
             simpod = self.pods[key]
             if simpod.node in self.failed:  # a dead node writes nothing until revived
@@ -261,18 +260,28 @@ class Simulator:
             if not simpod.pod_ip:
                 self._assign_ip(simpod)
             simpod.written = simpod.signature(now)
-            ops.append(self._status_op(simpod, now))
-            keys.append(key)
-        if not ops:
+            statuses.append((key, self._status_change(simpod, now)))
+        if not deletes and not statuses:
             return False
-        results = run_batch(ops, size=sim.WRITE_BATCH, on_error=lambda op, exc: None)
-        self.writes += len(ops)
-        for key, result, op in zip(keys, results, ops, strict=True):
-            if result is None or getattr(op, "deletes", False):
-                self._forget(key)  # deleted, gone, or replaced by a pod of the same name
+        gone = []
+        if deletes:
+            run_batch([op for _, op in deletes], size=sim.WRITE_BATCH,
+                      on_error=lambda op, exc: None)
+            gone += [key for key, _ in deletes]  # deleted, or gone already
+        if statuses:
+            # One UPDATE for the batch and one INSERT of its watch events (store_batch),
+            # rather than a savepoint and three statements per pod.
+            results = store_batch.mutate_many("Pod", [
+                (self.pods[key].namespace, self.pods[key].name, change)
+                for key, change in statuses], subresource="status")
+            gone += [key for (key, _), result in zip(statuses, results, strict=True)
+                     if not isinstance(result, dict)]  # gone, or replaced by a namesake
+        self.writes += len(deletes) + len(statuses)
+        for key in gone:
+            self._forget(key)
         return True
 
-    def _status_op(self, simpod: SimPod, now: float):
+    def _status_change(self, simpod: SimPod, now: float):
         host_ip = self.host_ips[simpod.node]
 
         def change(current: dict) -> dict:
@@ -282,8 +291,7 @@ class Simulator:
                 current, simpod.views(now), now=format_time_now(), host_ip=host_ip,
                 pod_ip=simpod.pod_ip, start_time=simpod.start_time or rfc3339(now))
             return current
-        return lambda: store.mutate("Pod", simpod.namespace, simpod.name, change,
-                                    subresource="status")
+        return change
 
     def _delete_op(self, simpod: SimPod):
         def confirm() -> dict:
