@@ -21,15 +21,18 @@ log = logging.getLogger(__name__)
 COMPONENT = "default-scheduler"
 
 
-def _annotate(pod: dict, decision: dict | None) -> None:
+Decision = dict | str | None  # a decision record, or the JSON text of one
+
+
+def _annotate(pod: dict, decision: Decision) -> None:
     if decision:
         meta = pod.setdefault("metadata", {})
         annotations = meta.get("annotations") or {}
-        annotations[ANNOTATION] = dumps(decision)
+        annotations[ANNOTATION] = decision if isinstance(decision, str) else dumps(decision)
         meta["annotations"] = annotations
 
 
-def _binding(name: str, uid: str, node: str, decision: dict | None):
+def _binding(name: str, uid: str, node: str, decision: Decision):
     """The conditional binding change: refused (Conflict) if the pod already has a node,
     is being deleted, or is another pod of the same name."""
     def change(pod: dict) -> dict:
@@ -48,7 +51,7 @@ def _binding(name: str, uid: str, node: str, decision: dict | None):
     return change
 
 
-def bind(namespace: str, name: str, uid: str, node: str, decision: dict | None) -> dict:
+def bind(namespace: str, name: str, uid: str, node: str, decision: Decision) -> dict:
     """Bind, with the decision annotation in the same write. Raises Conflict if the pod
     already has a node, is being deleted, or is another pod of the same name."""
     return store.mutate("Pod", namespace, name, _binding(name, uid, node, decision),
@@ -62,7 +65,9 @@ class Binding:
     key: str
     pod: dict  # as read at the start of the batch
     node: str
-    decision: dict | None
+    # The record's JSON text: serialised as soon as the cycle ends (scheduler/worker.py),
+    # so a batch does not keep thousands of small dicts and lists alive until it commits.
+    decision: Decision
     error: ApiError | None = None  # set when this pod's binding was refused
 
 
@@ -113,7 +118,7 @@ def scheduled_event_body(pod: dict, node: str) -> dict:
             "lastTimestamp": now, "reportingComponent": COMPONENT, "reportingInstance": ""}
 
 
-def unschedulable(pod: dict, message: str, decision: dict | None,
+def unschedulable(pod: dict, message: str, decision: Decision,
                   nominated: str = "") -> None:
     """PodScheduled=False/Unschedulable with the message (status write), the decision
     annotation (metadata write), a FailedScheduling Event."""

@@ -7,6 +7,7 @@ nodes per rejection reason."""
 from __future__ import annotations
 
 from collections import Counter
+from operator import attrgetter
 
 from scheduler.framework import Status
 
@@ -29,11 +30,30 @@ def _examined(how: dict) -> str:
             f"{how.get('wanted')} feasible nodes were found (percentageOfNodesToScore)")
 
 
+def _rejections(verdicts: dict[str, Status]) -> Counter:
+    """Nodes per rejection reason, most common first (ties in order of appearance). Most
+    rejected nodes share a few reason tuples, so those are counted (in C) and then spread
+    over their reasons, rather than walking every node's reasons in Python."""
+    per_tuple = Counter(map(attrgetter("reasons"), verdicts.values()))
+    counts: Counter = Counter()
+    for reasons, n in per_tuple.items():
+        for reason in reasons:
+            counts[reason] += n
+    return counts
+
+
+def _rows(columns: list[list], nodes: list[str]) -> list[list]:
+    """Columns (one per plugin) as rows (one per node); with no plugins, empty rows."""
+    if not columns:
+        return [[] for _ in nodes]
+    return list(map(list, zip(*columns, strict=True)))
+
+
 def decision(result, verdicts: dict[str, Status], feasible: list[str],
              totals: dict[str, int], raw: dict, normalized: dict, weights: dict,
              how: dict, top: int) -> dict:
     pod = result.pod
-    rejections = Counter(r for s in verdicts.values() for r in s.reasons)
+    rejections = _rejections(verdicts)
     # Highest total first, ties by name: two C-level sorts (the second is stable).
     ranked = sorted(sorted(feasible), key=totals.__getitem__, reverse=True)[:top]
     # Columns, in the order of "plugins" and "weights": spelling each plugin's name and
@@ -45,10 +65,13 @@ def decision(result, verdicts: dict[str, Status], feasible: list[str],
     raw_cols = [_pick(raw[p], ranked) for p in names]
     norm_cols = [_pick(normalized[p], ranked) for p in names]
     factors = [weights[p] for p in names]
-    scores = [{"node": n, "total": totals.get(n, 0), "raw": [c[i] for c in raw_cols],
-               "normalized": [c[i] for c in norm_cols],
-               "weighted": [w * c[i] for w, c in zip(factors, norm_cols, strict=True)]}
-              for i, n in enumerate(ranked)]
+    weighted_cols = [[w * v for v in c] for w, c in zip(factors, norm_cols, strict=True)]
+    # Columns turned into one row per node by zip (in C) rather than indexed cell by cell.
+    scores = [{"node": n, "total": totals.get(n, 0), "raw": r, "normalized": z,
+               "weighted": w}
+              for n, r, z, w in zip(ranked, _rows(raw_cols, ranked),
+                                    _rows(norm_cols, ranked), _rows(weighted_cols, ranked),
+                                    strict=True)]
     out = {
         "profile": result.profile,
         "pod": pod.key,
@@ -74,8 +97,11 @@ def decision(result, verdicts: dict[str, Status], feasible: list[str],
                                  if n in verdicts else {})}
                           for n in sorted(set(verdicts) | set(feasible))}
     else:
-        out["filters"] = {n: {"passed": False, "plugin": s.plugin, "reasons": list(s.reasons)}
-                          for n, s in sorted(verdicts.items())[:top]}
+        # Names only are sorted (verdicts arrive as two sorted runs, from the rotation's
+        # offset: timsort merges them), not (name, Status) pairs.
+        out["filters"] = {n: {"passed": False, "plugin": verdicts[n].plugin,
+                              "reasons": list(verdicts[n].reasons)}
+                          for n in sorted(verdicts)[:top]}
         out["filtersShown"] = min(top, len(verdicts))
     if result.message:
         out["message"] = result.message

@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass, field
 
 from cluster.errors import Conflict, NotFound
-from cluster.objects import loads
+from cluster.objects import dumps, loads
 from scheduler import binder, cycle, profiles, queue
 from scheduler import settings as cfg
 from scheduler.equivalence import EquivalenceCache
@@ -93,12 +93,17 @@ def schedule_batch(keys: list[str], *, explain: bool | None = None) -> BatchRepo
                                 explain=explain, percentage=cfg.PERCENTAGE_OF_NODES_TO_SCORE,
                                 top=cfg.EXPLAIN_TOP_NODES)
         report.cycle_seconds += result.duration
+        # The record as JSON text at once: kept as dicts until the batch commits, a
+        # batch's records (thousands of small containers) outlived two young collections
+        # and were promoted to the oldest generation, whose collections walk the whole
+        # snapshot: that, more than building or writing them, was the annotation's cost.
+        decision = dumps(result.decision) if result.decision else None
         if result.node:
             info.node_name = result.node
             snap.place(info)  # Reserve: the next pod of this batch already counts it
-            bindings.append(binder.Binding(key, pod, result.node, result.decision or None))
+            bindings.append(binder.Binding(key, pod, result.node, decision))
         else:
-            report.count(_not_placed(key, pod, result))
+            report.count(_not_placed(key, pod, result, decision))
     for refused in binder.bind_many(bindings, events=SCHEDULED_EVENTS) if bindings else []:
         snap.remove_pod(refused.key)  # Unreserve
         if isinstance(refused.error, (Conflict, NotFound)):
@@ -116,11 +121,11 @@ def schedule_batch(keys: list[str], *, explain: bool | None = None) -> BatchRepo
     return report
 
 
-def _not_placed(key: str, pod: dict, result: cycle.Result) -> str:
+def _not_placed(key: str, pod: dict, result: cycle.Result, decision: str | None) -> str:
     """No node fits: record why (and preempt if that helps); the pod waits."""
     preemption = result.preemption
     nominated = preemption.node if preemption is not None and preemption.found else ""
-    binder.unschedulable(pod, result.message, result.decision or None, nominated)
+    binder.unschedulable(pod, result.message, decision, nominated)
     if nominated:
         binder.preempt(pod, preemption)
         queue.retry(key, cfg.BACKOFF_INITIAL)  # victims are leaving; look again soon

@@ -101,7 +101,30 @@ def test_a_batch_binds_each_pod_once_and_never_overcommits_a_node(batch_env):
     pending = next(p for p in pods if not p["spec"].get("nodeName"))
     condition = next(c for c in pending["status"]["conditions"] if c["type"] == "PodScheduled")
     assert "Insufficient cpu" in condition["message"]
+    why = json.loads(pending["metadata"]["annotations"]["scheduler.kubelab.io/decision"])
+    assert why["node"] is None and why["rejections"] == {"Insufficient cpu": 2}
     assert queue.sizes()["inflight"] == 0 and queue.sizes()["parked"] == 1
+
+
+def test_a_batch_hands_the_binder_each_decision_as_json_text(batch_env, monkeypatch):
+    """Serialised when its cycle ends, not kept as dicts until the batch commits."""
+    from scheduler import binder, queue, worker
+
+    tag = batch_env
+    _nodes(tag, 2, cpu="4")
+    _pods(tag, 3, cpu="100m")
+    handed: list[binder.Binding] = []
+    bind_many = binder.bind_many
+
+    def spy(bindings, events=True):
+        handed.extend(bindings)
+        return bind_many(bindings, events)
+    monkeypatch.setattr(binder, "bind_many", spy)
+    assert worker.schedule_batch(queue.pop_many(50)).outcomes == {"bound": 3}
+    assert len(handed) == 3
+    for b in handed:
+        assert isinstance(b.decision, str)
+        assert json.loads(b.decision)["node"] == b.node
 
 
 def test_a_refused_binding_drops_only_that_pod_and_requeues_it(batch_env, monkeypatch):
