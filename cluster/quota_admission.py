@@ -127,6 +127,28 @@ def charge_many(res: Resource, objs: list[dict]) -> list[Forbidden | None]:
     return refusals
 
 
+# Kinds whose quota usage an update can change: a Service turned NodePort or
+# LoadBalancer (pods' requests are immutable here; counts never change on update).
+UPDATE_CHARGED = frozenset({"Service"})
+
+
+def charge_update(res: Resource, new: dict, old: dict) -> None:
+    """403 Forbidden when an update raises what an object uses beyond a quota: only the
+    increase is charged, against what the stored objects use (the old version among
+    them), as Kubernetes' quota admission does on update. Runs under the revision lock."""
+    if res.kind not in UPDATE_CHARGED:
+        return
+    before = quota.object_usage(res.kind, res.plural, res.group, old)
+    increase = {r: q - before[r] if r in before else q
+                for r, q in quota.object_usage(res.kind, res.plural, res.group, new).items()
+                if q.value > (before[r].value if r in before else 0)}
+    if not increase:
+        return
+    refusal = Ledger(res, meta(new).get("namespace", "")).charge(new, increase)
+    if refusal is not None:
+        _refuse(res, new, refusal)
+
+
 class Ledger:
     """A namespace's quota usage for one kind, read from the store once (under the
     revision lock) and counted up as creates are admitted."""
@@ -140,10 +162,12 @@ class Ledger:
         self.admitted: dict[str, quota.Usage] = {}
         self._stored: list[dict] | None = None
 
-    def charge(self, obj: dict) -> quota.Refusal | None:
-        """Why `obj` does not fit, or None, and then its usage is counted."""
+    def charge(self, obj: dict, delta: quota.Usage | None = None) -> quota.Refusal | None:
+        """Why `obj` does not fit, or None, and then its usage is counted. `delta`: what
+        it adds (default: all it uses, as a create does)."""
         res = self.res
-        delta = quota.object_usage(res.kind, res.plural, res.group, obj)
+        if delta is None:
+            delta = quota.object_usage(res.kind, res.plural, res.group, obj)
         charged: list[str] = []
         for q in self.quotas:
             if not in_scope(q, res.kind, obj):

@@ -323,6 +323,8 @@ def _change_row(res: Resource, row, rev: int, name: str, change: Callable[[dict]
     if _same(merged, old):
         transaction.set_rollback(True)  # no change: no new revision, no event
         return old
+    if not subresource and res.kind in quota_admission.UPDATE_CHARGED:
+        quota_admission.charge_update(res, merged, old)
     mm = merged["metadata"]
     mm["resourceVersion"] = str(rev)
     if _finalized(merged):

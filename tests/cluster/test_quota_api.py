@@ -13,6 +13,7 @@ from tests.cluster.rawhttp import request
 from tests.waiting import wait_for
 
 TABLE = "application/json;as=Table;v=v1;g=meta.k8s.io, application/json"
+MERGE = "application/merge-patch+json"
 
 
 @pytest.fixture
@@ -233,3 +234,25 @@ def test_a_finished_pod_frees_its_slot(kubelab_server, ns):
                         content_type="application/merge-patch+json")
     assert status == 200
     assert create_pod(kubelab_server, ns, pod("next"))[0] == 201
+
+
+def test_an_update_that_needs_more_quota_is_refused_and_changes_nothing(kubelab_server, ns):
+    quota(kubelab_server, ns, {"services.nodeports": "1"}, name="ports")
+    path = f"/api/v1/namespaces/{ns}/services"
+    service = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web"},
+               "spec": {"selector": {"app": "web"},
+                        "ports": [{"name": "a", "port": 80}, {"name": "b", "port": 81}]}}
+    assert request(kubelab_server, "POST", path, service)[0] == 201
+    # Turning it NodePort would take two node ports of a quota of one.
+    status, body = request(kubelab_server, "PATCH", f"{path}/web",
+                           {"spec": {"type": "NodePort"}}, content_type=MERGE)
+    assert status == 403, body
+    assert "exceeded quota: ports, requested: services.nodeports=2, " \
+        "used: services.nodeports=0, limited: services.nodeports=1" in body["message"]
+    assert request(kubelab_server, "GET", f"{path}/web")[1]["spec"]["type"] == "ClusterIP"
+    # One port fits: the update that needs no more than is left goes through.
+    one_port = {"spec": {"type": "NodePort", "ports": [{"name": "a", "port": 80}]}}
+    status, body = request(kubelab_server, "PATCH", f"{path}/web", one_port,
+                           content_type=MERGE)
+    assert status == 200, body
+    assert body["spec"]["ports"][0]["nodePort"] > 0
