@@ -1,7 +1,8 @@
 """The dashboard's websocket: a snapshot, then deltas; resumes from `?rv=` after a reconnect.
 
 Thin on purpose: authentication is the session cookie (dashboard/session.py), Origin is
-checked by the validator in routing.py, the ordering logic lives in feed.py, the first
+checked by the validator in routing.py, the events come from the process's shared reader
+(fanout.py) through this socket's own queue and resume point (feed.py), the first
 message is built by snapshot.py, and frames.py keeps each frame under daphne's size limit.
 Client messages dispatch on a dotted type.
 """
@@ -12,14 +13,12 @@ import json
 import logging
 from urllib.parse import parse_qs
 
-import redis.asyncio as aioredis
 from asgiref.sync import sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
-from django.conf import settings
 
-from dashboard import snapshot
-from dashboard.feed import Compacted, Feed
-from dashboard.frames import event_frames, snapshot_frames
+from dashboard import fanout, snapshot
+from dashboard.feed import Behind, Compacted
+from dashboard.frames import delta_frames, snapshot_frames
 from dashboard.session import principal_from_scope
 
 log = logging.getLogger(__name__)
@@ -65,28 +64,32 @@ class ClusterConsumer(AsyncWebsocketConsumer):
         return rv
 
     async def _follow(self, since: int | None) -> None:
-        client = aioredis.from_url(settings.REDIS_URL)
-        pubsub = client.pubsub()
+        # Join the process's shared reader before reading any state, so nothing committed
+        # meanwhile is missed (dashboard/fanout.py; the ordering is in feed.py).
+        follower = None
         try:
-            # Subscribe before reading any state, so nothing committed meanwhile is missed.
-            await pubsub.subscribe(settings.EVENTS_CHANNEL)
-            if since is None:
-                since = await self._snapshot("connect")
-            else:
+            follower = await fanout.join(self.principal)
+            reason = "connect"
+            if since is not None:
                 await self._send({"type": "resume", "rv": since})
             while True:
+                if since is None:
+                    since = await self._snapshot(reason)
                 try:
-                    async for batch in Feed(self.principal, since).batches(pubsub):
-                        for frame in event_frames(batch):
+                    async for batch in follower.batches(since):
+                        for frame in delta_frames(batch):
                             await self.send(text_data=frame)
                 except Compacted:
-                    # 410 in watch terms: the history is gone, start again from a snapshot.
-                    since = await self._snapshot("gone")
+                    reason = "gone"  # 410 in watch terms: the history is gone
+                except Behind:
+                    reason = "behind"  # this socket fell too far behind the others
+                follower.rewind()  # before the snapshot is read: nothing after it is lost
+                since = None
         except asyncio.CancelledError:
             pass
         except Exception:
             log.exception("dashboard feed failed")
             await self.close(code=1011)
         finally:
-            await pubsub.aclose()
-            await client.aclose()
+            if follower is not None:
+                fanout.leave(follower)

@@ -50,6 +50,13 @@ def snapshot_frames(rv: int, reason: str, objects: list[str],
 
 
 def event_frames(events: list[dict], limit: int = FRAME_BYTES) -> Iterator[str]:
-    texts = [json.dumps(e, separators=(",", ":")) for e in events]
+    return delta_frames([json.dumps(e, separators=(",", ":")) for e in events], limit)
+
+
+def delta_frames(texts: list[str], limit: int = FRAME_BYTES) -> Iterator[str]:
+    """Events already serialised (dashboard/wire.py: once for every socket) as frames."""
+    if len(texts) == 1:  # the usual live case: no sizing needed
+        yield '{"type":"events","events":[' + texts[0] + "]}"
+        return
     for part in groups(texts, limit):
         yield '{"type":"events","events":[' + ",".join(part) + "]}"
