@@ -19,16 +19,11 @@ setup-test:
 lint: setup-test
 	$(PYTHON) -m ruff check .
 
-# Every benchmark script under bench/ (the files with a __main__ block, less the helpers
-# that have one too: the baseline each script measures itself, ui.py's store writer and the
-# charts), one after the other; the first failure stops the loop. bench/charts.py runs
-# last, so docs/benchmarks.html draws the results just written.
-BENCH_HELPERS := -e bench/charts.py -e bench/baseline.py -e bench/ui_seed.py
+# Every benchmark under bench/, with the fixed parameters docs/benchmarks.md quotes, each
+# repeated (3 runs, or the script's own --runs/--repeat) and its section written as the
+# median run plus every run's figures; then the charts. The list is bench/suite.py's STEPS.
 bench: setup
-	@set -e; for script in $$(grep -l '__main__' bench/*.py | grep -vx $(BENCH_HELPERS)); do \
-		echo "== $$script"; $(PYTHON) "$$script"; \
-	done; \
-	echo "== bench/charts.py"; $(PYTHON) bench/charts.py
+	$(PYTHON) bench/suite.py
 
 # Fault injection under churn (scripts/chaos.py): simulated nodes, then Docker kubelets,
 # 10 kills of every process each; results in docs/reliability.md, exit 1 on a violation.

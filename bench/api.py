@@ -182,7 +182,7 @@ def main() -> int:
     redis = ensure_redis(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"), var)
     results: dict = {"machine": f"{platform.node()} {os.cpu_count()} cores, "
                                 f"{platform.python_version()}",
-                     "command": "make bench  (or: .venv/bin/python bench/api.py)",
+                     "command": " ".join([".venv/bin/python bench/api.py", *sys.argv[1:]]),
                      "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
                      "baseline": baseline}
     pg = None

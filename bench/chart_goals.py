@@ -53,6 +53,8 @@ GOALS: dict[str, Goal] = {
                                         "bench/controllers.py"),
     "controllers.docker_replacement_p99": Goal("replacement on Docker p99", "s", "lower", 2,
                                                "bench/controllers.py"),
+    "controllers_10k.scale_s": Goal("0 → 10,000 replicas on 1,000 nodes, all Running", "s",
+                                    "lower", 60, "bench/controllers.py (issue 5)", KWOK),
     "nodes_sim.nodes_ready_s": Goal("simulated nodes Ready", "s", "lower", 10,
                                     "bench/nodes_sim.py", KWOK),
     "nodes_sim.pods_created_s": Goal("bound pods created", "s", "lower", None,

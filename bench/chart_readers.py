@@ -118,6 +118,10 @@ def controllers(data: dict, b: Bench) -> None:
                                 "s", cases, traces, note="a breakdown, no goal", stacked=True))
 
 
+def controllers_10k(data: dict, b: Bench) -> None:
+    b.points += flat("controllers_10k", data, ["scale_s"])
+
+
 def nodes_sim(data: dict, b: Bench) -> None:
     b.points += flat("nodes_sim", data, ["nodes_ready_s", "pods_created_s", "pods_running_s",
                                          "rss_idle_mib", "rss_loaded_mib"])
@@ -205,7 +209,27 @@ def nodes_docker(data: dict, b: Bench) -> None:
 
 
 READERS: dict[str, Callable[[dict, Bench], None]] = {
-    "api": api, "scheduler": scheduler, "controllers": controllers, "nodes_sim": nodes_sim,
+    "api": api, "scheduler": scheduler, "controllers": controllers,
+    "controllers_10k": controllers_10k, "nodes_sim": nodes_sim,
     "nodes_docker": nodes_docker, "ui": ui, "timetravel": timetravel, "editor": editor,
     "classroom": classroom}
 
+
+
+def add_repeat_ranges(stem: str, data: dict, b: Bench) -> None:
+    """A results file `make bench` combined (bench/suite.py) holds every run under
+    "repeat_runs": each bar then shows the median of the runs with their min and max, as
+    the document's tables do, instead of the one run the file is."""
+    runs = [r for r in data.get("repeat_runs") or [] if isinstance(r, dict)]
+    if len(runs) < 2:
+        return
+    seen: dict[tuple[str, str], list[float]] = {}
+    for run in runs:
+        one = Bench(stem, run)
+        READERS[stem](run, one)
+        for p in one.points:
+            seen.setdefault((p.metric, p.series), []).append(p.value)
+    for p in b.points:
+        values = seen.get((p.metric, p.series))
+        if values and p.low is None:
+            p.value, p.low, p.high = statistics.median(values), min(values), max(values)

@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))  # run as a script: `bench` is then not importable
 from bench.baseline import describe  # noqa: E402
 from bench.baseline import ratio as per_reference_op  # noqa: E402
 from bench.chart_goals import GOALS, NO_RESULTS_FILE, Goal  # noqa: E402
-from bench.chart_readers import READERS, Bench, Dist, Point  # noqa: E402
+from bench.chart_readers import READERS, Bench, Dist, Point, add_repeat_ranges  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 OUT = ROOT / "docs" / "benchmarks.html"
@@ -53,6 +53,7 @@ def load(results: Path) -> list[Bench]:
                 raise ValueError("not a JSON object")
             bench = Bench(stem, data)
             READERS[stem](data, bench)
+            add_repeat_ranges(stem, data, bench)
         except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
             # One bad file (an interrupted run, an old format) must not cost the others.
             print(f"charts: skipped {files[stem]}: {exc}", file=sys.stderr)

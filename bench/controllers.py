@@ -174,13 +174,19 @@ def main() -> None:
                60)
         tally = ReconcileTally(server.env)
         try:
-            all_available = many_deployments(api, args.deployments, args.replicas,
-                                             args.timeout)
-            profile["deployments"] = tally.take()
-            scaled = scale_up(api, args.scale, args.timeout)
-            profile["scale"] = tally.take()
-            healed = replacements(api, args.deletions)
-            profile["replacement"] = tally.take()
+            # A count of 0 skips its case (the 10,000-replica run measures scaling alone).
+            all_available = scaled = None
+            healed: list[float] = []
+            if args.deployments:
+                all_available = many_deployments(api, args.deployments, args.replicas,
+                                                 args.timeout)
+                profile["deployments"] = tally.take()
+            if args.scale:
+                scaled = scale_up(api, args.scale, args.timeout)
+                profile["scale"] = tally.take()
+            if args.deletions:
+                healed = replacements(api, args.deletions)
+                profile["replacement"] = tally.take()
         finally:
             tally.close()
     docker_healed = docker_replacements(args.docker_deletions)
@@ -218,6 +224,11 @@ def docker_replacements(rounds: int) -> list[float]:
         return replacements(api, rounds, replicas=3, image="kubelab/hello:1")
 
 
+def scale_goal(replicas: int) -> str:
+    """Issue 3's goal is 1,000 replicas in 20 s; issue 5's, 10,000 on 1,000 nodes in 60 s."""
+    return "≤ 60 s" if replicas >= 10_000 else "≤ 20 s" if replicas <= 1000 else ""
+
+
 def render(r: dict) -> str:
     a = r["args"]
     fmt = lambda s: "timed out" if s is None else f"{s:.2f} s"  # noqa: E731
@@ -228,13 +239,16 @@ def render(r: dict) -> str:
              f"{a['nodes']} simulated nodes (pods Running 0.5 s after binding"
              + (f"; KUBELAB_NODE_GRACE_SECONDS={r['node_grace']}" if r.get("node_grace")
                 else "") + ").", "",
-             "| case | goal | result |", "|---|---|---|",
-             f"| {a['deployments']} Deployments x {a['replicas']} replicas, created back to "
-             f"back, all Available | ≤ 10 s | {fmt(r['all_available_s'])} |",
-             f"| one Deployment 0 -> {a['scale']} replicas, all Running | ≤ 20 s | "
-             f"{fmt(r['scale_s'])} |",
-             f"| pod deleted -> replacement Running, p50 / p99 / max of {rep['n']} | p99 ≤ 1 s | "
-             f"{fmt(rep['p50'])} / {fmt(rep['p99'])} / {fmt(rep['max'])} |"]
+             "| case | goal | result |", "|---|---|---|"]
+    if a["deployments"]:
+        lines.append(f"| {a['deployments']} Deployments x {a['replicas']} replicas, created "
+                     f"back to back, all Available | ≤ 10 s | {fmt(r['all_available_s'])} |")
+    if a["scale"]:
+        lines.append(f"| one Deployment 0 -> {a['scale']} replicas, all Running | "
+                     f"{scale_goal(a['scale'])} | {fmt(r['scale_s'])} |")
+    if a["deletions"]:
+        lines.append(f"| pod deleted -> replacement Running, p50 / p99 / max of {rep['n']} | "
+                     f"p99 ≤ 1 s | {fmt(rep['p50'])} / {fmt(rep['p99'])} / {fmt(rep['max'])} |")
     dock = r.get("docker_replacement_s") or {}
     if dock.get("n"):
         lines.append(f"| the same on 3 Docker nodes (real containers), p50 / p99 / max of "

@@ -180,4 +180,7 @@ drawn, so it includes the editor's {debounce} ms debounce pause.
 
 
 if __name__ == "__main__":
-    main()
+    from bench.localredis import local_redis
+
+    with local_redis():  # the one at REDIS_URL, or its own, stopped afterwards
+        main()

@@ -155,4 +155,7 @@ KUBELAB_NODE_GRACE_SECONDS={os.environ["KUBELAB_NODE_GRACE_SECONDS"]}; load aver
 
 
 if __name__ == "__main__":
-    main()
+    from bench.localredis import local_redis
+
+    with local_redis():  # the one at REDIS_URL, or its own, stopped afterwards
+        main()

@@ -30,21 +30,39 @@ def write_results(name: str, data: dict[str, Any], results: Path = RESULTS) -> P
 def write_section(name: str, body: str, doc: Path = DOC) -> None:
     """Replace the text between `<!-- bench:NAME:start -->` and `...:end -->`, or append.
     KUBELAB_BENCH_NO_WRITE=1 leaves the document alone (exploratory or loaded-machine runs
-    must not replace the recorded figures)."""
+    must not replace the recorded figures); KUBELAB_BENCH_DOC=FILE writes to FILE instead
+    (bench/suite.py gives each repeated run its own copy and keeps the median run's)."""
     if os.environ.get("KUBELAB_BENCH_NO_WRITE") == "1":
         print(f"(KUBELAB_BENCH_NO_WRITE=1: section {name!r} not written)")
         return
-    start, end = f"<!-- bench:{name}:start -->", f"<!-- bench:{name}:end -->"
+    if os.environ.get("KUBELAB_BENCH_DOC"):
+        doc = Path(os.environ["KUBELAB_BENCH_DOC"])
     text = doc.read_text() if doc.exists() else f"# {doc.stem.capitalize()}\n"
-    block = f"{start}\n{body.strip()}\n{end}"
-    if start in text and end in text:
-        before, rest = text.split(start, 1)
-        _, after = rest.split(end, 1)
+    block = f"{_start(name)}\n{body.strip()}\n{_end(name)}"
+    if _start(name) in text and _end(name) in text:
+        before, rest = text.split(_start(name), 1)
+        _, after = rest.split(_end(name), 1)
         text = before + block + after
     else:
         text = text.rstrip() + f"\n\n## {name}\n\n{block}\n"
     doc.parent.mkdir(exist_ok=True)
     doc.write_text(text)
+
+
+def read_section(name: str, doc: Path = DOC) -> str | None:
+    """The body between NAME's markers, or None when the document has no such section."""
+    text = doc.read_text() if doc.exists() else ""
+    if _start(name) not in text or _end(name) not in text:
+        return None
+    return text.split(_start(name), 1)[1].split(_end(name), 1)[0].strip()
+
+
+def _start(name: str) -> str:
+    return f"<!-- bench:{name}:start -->"
+
+
+def _end(name: str) -> str:
+    return f"<!-- bench:{name}:end -->"
 
 
 RATIO_NOTE = ("Ratio: the figure in reference ops (bench/baseline.py, measured at the start "

@@ -428,4 +428,7 @@ task" is Chromium's longtask entries (only tasks > 50 ms are reported, so 0 mean
 URL = TOKEN = ""
 
 if __name__ == "__main__":
-    main()
+    from bench.localredis import local_redis
+
+    with local_redis():  # the one at REDIS_URL, or its own, stopped afterwards
+        main()

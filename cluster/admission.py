@@ -359,7 +359,8 @@ def _allocate_node_ports(svc: dict, old_ports: dict) -> None:
             if p.get("nodePort"):
                 used.add(int(p["nodePort"]))
     causes = []
-    for i, port in enumerate(svc["spec"].get("ports") or []):
+    ports = svc["spec"].get("ports")
+    for i, port in enumerate(ports if isinstance(ports, list) else []):
         if not isinstance(port, dict):
             continue
         # Runs before validation: a port or nodePort of the wrong type is left for

@@ -170,3 +170,15 @@ def test_the_baseline_measures_and_ratios_scale_with_it() -> None:
     assert "| p99 | 30 ms | 100 |" in table and "| rate | 2 /s | 0.0006 |" in table
     assert "rss" not in table and "skipped" not in table
     assert baseline_table(None, [("p99", 30.0, "ms")]) == ""
+
+
+def test_a_combined_results_file_shows_the_median_of_its_runs_with_the_range() -> None:
+    from bench.chart_readers import READERS, Bench, add_repeat_ranges
+    runs = [{"scale_s": 41.0}, {"scale_s": 37.5}, {"scale_s": 44.0}]
+    data = {**runs[0], "repeat_runs": runs}  # the file is the median run, plus every run
+    bench = Bench("controllers_10k", data)
+    READERS["controllers_10k"](data, bench)
+    add_repeat_ranges("controllers_10k", data, bench)
+    [point] = bench.points
+    assert (point.metric, point.value, point.low, point.high) == (
+        "controllers_10k.scale_s", 41.0, 37.5, 44.0)

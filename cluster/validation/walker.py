@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import schema as sc
-from .causes import Cause, index, join, key, type_invalid
+from .causes import Cause, index, join, key, required, type_invalid
 
 _Q_HINT = "string (quantity)"
 
@@ -75,6 +75,12 @@ class _Walk:
                 self.causes.append(type_invalid(path, value, "array"))
             return
         for i, v in enumerate(value):
+            if v is None and isinstance(item, dict) and self.types:
+                # A null item would be a zero-value object in Kubernetes, whose required
+                # fields then fail; here later checks skip non-objects, and a stored
+                # `containers: [null]` would reach the scheduler and kubelets. Say so here.
+                self.causes.append(required(index(path, i)))
+                continue
             self.node(v, item, index(path, i))
 
     def _leaf(self, value: Any, code: str, path: str) -> None:

@@ -85,3 +85,13 @@ def test_node_ports_never_collide(kubelab_server):
         "spec": {"type": "NodePort", "ports": [{"port": 80, "nodePort": taken}]}})
     assert status == 422
     assert body["details"]["causes"][0]["field"] == "spec.ports[0].nodePort"
+
+
+def test_a_node_port_service_whose_ports_are_not_a_list_is_a_422(kubelab_server):
+    # Found by `make fuzz`: nodePort allocation runs before validation and iterated a
+    # number; the student must get the field error, not a 500.
+    for ports in (1.0, "80", {"port": 80}):
+        status, body = request(kubelab_server, "POST", "/api/v1/namespaces/default/services", {
+            "metadata": {"name": "np-bad"}, "spec": {"type": "NodePort", "ports": ports}})
+        assert status == 422, (ports, body)
+        assert "spec.ports" in [c["field"] for c in body["details"]["causes"]]

@@ -429,3 +429,24 @@ def test_service_cluster_ip_is_immutable_but_may_be_omitted():
     omitted = copy.deepcopy(old)
     del omitted["spec"]["clusterIP"]
     assert validate("Service", omitted, old) == []
+
+
+@pytest.mark.parametrize(("kind", "make", "path"), [
+    ("Pod", pod, ("spec", "containers")),
+    ("Pod", pod, ("spec", "tolerations")),
+    ("Deployment", deployment, ("spec", "template", "spec", "containers")),
+    ("Service", service, ("spec", "ports")),
+])
+def test_a_null_item_in_a_list_of_objects_is_required(kind, make, path):
+    # Found by `make fuzz`: `containers: [..., null]` passed validation and was stored,
+    # and the scheduler then failed on the pod. Kubernetes decodes null to an empty
+    # object, whose required fields fail; the cause here is the item itself.
+    obj = make()
+    parent = obj
+    for step in path[:-1]:
+        parent = parent[step]
+    items = parent.setdefault(path[-1], [])
+    parent[path[-1]] = [*items, None]
+    causes = check(kind, obj)
+    where = ".".join(path) + f"[{len(items)}]"
+    assert find(causes, where)["reason"] == "FieldValueRequired"
