@@ -5,6 +5,7 @@ import json
 import os
 import urllib.request
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -59,6 +60,13 @@ SERVICE = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "fz"},
 TARGETS = [("/api/v1/namespaces/default/pods", POD),
            ("/apis/apps/v1/namespaces/default/deployments", DEPLOY),
            ("/api/v1/namespaces/default/services", SERVICE)]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def log_before_fuzzing(kubelab_server) -> int:
+    """Where the cluster's log stood before this module: what the fuzzing wrote follows."""
+    log = kubelab_server.log
+    return log.stat().st_size if log and log.exists() else 0
 
 
 def assert_client_error(status: int, body) -> None:
@@ -121,8 +129,16 @@ def test_fuzzed_raw_bodies_never_cause_5xx(kubelab_server, raw, ctype, method_pa
         assert isinstance(body, dict) and body.get("kind") == "Status", body
 
 
-def test_server_is_healthy_after_fuzzing(kubelab_server):
+def test_server_is_healthy_after_fuzzing(kubelab_server, log_before_fuzzing):
     with urllib.request.urlopen(kubelab_server.url + "/readyz", timeout=10) as resp:
         assert resp.status == 200
     status, body = request(kubelab_server, "GET", "/api/v1/namespaces/default")
     assert status == 200 and body["metadata"]["name"] == "default"
+    # A 4xx answer is not the whole story: what was accepted is then read by the
+    # controllers, the scheduler and the kubelets (a stored `containers: [null]` once
+    # failed every scheduling attempt). No process may have logged a traceback.
+    with open(kubelab_server.log, errors="replace") as log:
+        log.seek(log_before_fuzzing)
+        lines = log.read().splitlines()
+    crashes = [i for i, line in enumerate(lines) if "Traceback (most recent call last)" in line]
+    assert not crashes, "\n".join(lines[crashes[0] - 2:crashes[0] + 30])
