@@ -135,6 +135,7 @@ def main() -> None:
         ("first create → all pods Running", results["pods_running_s"], "s")])
     write_results("nodes_sim", results)
     write_section("nodes-simulator", f"""
+Measured {time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}. Command:
 `.venv/bin/python bench/nodes_sim.py --nodes {args.nodes} --pods {args.pods} --clients \
 {args.clients}` (SQLite, {os.cpu_count()} CPUs shared, Python {platform.python_version()};
 pods POSTed through the API already bound, spread over the nodes, no scheduler involved;

@@ -34,6 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench import charts, summary  # noqa: E402
 from bench.report import DOC, read_section, write_results, write_section  # noqa: E402
 
 REPEATS = 3
@@ -290,6 +291,7 @@ def main() -> int:
     if len(steps) == len(STEPS):
         write_section("suite", suite_section(took, time.monotonic() - start, args.repeat))
     if os.environ.get("KUBELAB_BENCH_NO_WRITE") != "1":
+        write_section("summary", summary.markdown(charts.load(charts.RESULTS)))
         subprocess.run([sys.executable, "bench/charts.py"], cwd=ROOT, check=False)
     failed = [n for n, runs in took.items() if not all(r.ok for r in runs)]
     print("bench suite: " + (f"failed runs in {', '.join(failed)}" if failed else "all ran"))

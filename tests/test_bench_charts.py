@@ -182,3 +182,21 @@ def test_a_combined_results_file_shows_the_median_of_its_runs_with_the_range() -
     [point] = bench.points
     assert (point.metric, point.value, point.low, point.high) == (
         "controllers_10k.scale_s", 41.0, 37.5, 44.0)
+
+
+def test_the_summary_table_gives_value_goal_verdict_and_anchor() -> None:
+    from bench import summary
+    from bench.chart_readers import READERS, Bench
+    ui = Bench("ui", {**UI, "first_paint_s": 4.5})
+    READERS["ui"](ui.data, ui)
+    sched = Bench("scheduler", {"runs": [
+        {"run": "all on", "throughput": 320.0, "throughput_min": 300.0, "throughput_max": 340.0},
+        {"run": "no batching", "throughput": 150.0}]})
+    READERS["scheduler"](sched.data, sched)
+    table = summary.markdown([ui, sched])
+    assert "| ui | first paint | 4.5 s | ≤ 3 s | 1.50× | **missed** |" in table
+    assert "| scheduler | pods bound (all on) | 320 /s [300–340] | ≥ 300 /s | 1.07× | met |" \
+        in table
+    # A run with a technique switched off is a comparison, not a missed goal.
+    assert "| scheduler | pods bound (no batching) | 150 /s |  |  | comparison |" in table
+    assert "kube-scheduler's CI" in table.split("Anchors:")[1]
