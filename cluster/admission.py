@@ -105,6 +105,7 @@ def admit_update(res: Resource, new: dict, old: dict, subresource: str) -> dict:
         merged["status"] = new.get("status", {}) if isinstance(new.get("status"), dict) else {}
         if res.kind == "Pod":
             _sync_pod_conditions(merged)
+        validation.zero_null_values(res.kind, merged)
         causes = validation.validate_status(res.kind, merged, old)
         if causes:
             raise invalid(res.kind, str(meta(merged).get("name", "")), causes, res.group)

@@ -17,7 +17,7 @@ from .other import validate_event, validate_lease, validate_namespace, validate_
 from .pod import validate_pod_spec, validate_pod_update
 from .quota import validate_limit_range, validate_resource_quota
 from .service import validate_endpoints, validate_service, validate_service_update
-from .walker import type_errors, unknown_fields
+from .walker import type_errors, unknown_fields, zero_null_values
 from .workloads import validate_deployment, validate_replicaset, validate_selector_update
 
 __all__ = [
@@ -27,6 +27,7 @@ __all__ = [
     "unknown_fields",
     "validate",
     "validate_status",
+    "zero_null_values",
     "CLUSTER_SCOPED_KINDS",
 ]
 

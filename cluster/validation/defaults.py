@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from .quota import default_limit_range
+from .walker import zero_null_values
 
 _POD_SPEC_PATHS = {"Pod": "spec", "Deployment": "spec.template.spec",
                    "ReplicaSet": "spec.template.spec"}
@@ -166,6 +167,7 @@ def apply_defaults(kind: str, obj: dict) -> None:
     """Fill in the fields Kubernetes defaults, in place. Never raises."""
     if not isinstance(obj, dict):
         return
+    zero_null_values(kind, obj)
     if kind == "Deployment":
         _default_deployment(obj)
     elif kind == "ReplicaSet":

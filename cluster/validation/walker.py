@@ -41,9 +41,10 @@ def _leaf_ok(code: str, v: Any) -> bool:
 
 
 class _Walk:
-    def __init__(self, types: bool, unknown: bool) -> None:
+    def __init__(self, types: bool, unknown: bool, zero_nulls: bool = False) -> None:
         self.types = types
         self.unknown = unknown
+        self.zero_nulls = zero_nulls
         self.causes: list[Cause] = []
 
     def node(self, value: Any, node: sc.Schema, path: str) -> None:
@@ -75,6 +76,9 @@ class _Walk:
                 self.causes.append(type_invalid(path, value, "array"))
             return
         for i, v in enumerate(value):
+            if v is None and self.zero_nulls and item == sc.S:
+                value[i] = ""
+                continue
             if v is None and isinstance(item, dict) and self.types:
                 # A null item would be a zero-value object in Kubernetes, whose required
                 # fields then fail; here later checks skip non-objects, and a stored
@@ -84,6 +88,10 @@ class _Walk:
             self.node(v, item, index(path, i))
 
     def _leaf(self, value: Any, code: str, path: str) -> None:
+        if self.zero_nulls and code in (sc.MAP_S, sc.MAP_Q) and isinstance(value, dict):
+            for k, v in value.items():
+                if v is None:
+                    value[k] = "" if code == sc.MAP_S else "0"
         if not self.types:
             return
         if not _leaf_ok(code, value):
@@ -108,6 +116,18 @@ def type_errors(kind: str, obj: Any) -> list[Cause]:
     if obj is None:
         walk.causes.append(type_invalid("", obj, "object"))
     return walk.causes
+
+
+def zero_null_values(kind: str, obj: Any) -> None:
+    """In place: a null value in a map of strings (labels, selectors, nodeSelector) or of
+    quantities, or a null item in a list of strings, becomes its zero value ("" or "0"),
+    as Kubernetes' JSON decoding makes it. Left as null, it would pass the type checks
+    and then fail every reader of the stored object (a Service selector `{a: null}`
+    failed the endpoints controller on each reconcile)."""
+    node = sc.KINDS.get(kind)
+    if node is None or not isinstance(obj, dict):
+        return
+    _Walk(types=False, unknown=False, zero_nulls=True).node(obj, node, "")
 
 
 def unknown_fields(kind: str, obj: dict) -> list[Cause]:

@@ -365,3 +365,22 @@ def test_huge_and_deeply_nested_input_never_raises(kind):
     run_everything(kind, obj)
     causes = validate(kind, obj)
     assert all(len(c["message"]) < 2000 for c in causes)
+
+
+def test_null_map_values_and_string_items_decode_to_zero_values():
+    # Found by `make fuzz`: a Service stored with `selector: {a: null}` failed the
+    # endpoints controller on every reconcile. Kubernetes decodes null to "" (a quantity
+    # to 0), and so does admission now.
+    svc = {"kind": "Service", "metadata": {"name": "s", "labels": {"x": None}},
+           "spec": {"selector": {"a": None}, "ports": [{"port": 80}]}}
+    apply_defaults("Service", svc)
+    assert svc["spec"]["selector"] == {"a": ""}
+    assert svc["metadata"]["labels"] == {"x": ""}
+    pod = bare_pod()
+    pod["spec"]["containers"][0].update(args=["a", None],
+                                        resources={"limits": {"cpu": None}})
+    apply_defaults("Pod", pod)
+    container = pod["spec"]["containers"][0]
+    assert container["args"] == ["a", ""]
+    assert container["resources"]["limits"] == {"cpu": "0"}
+    assert validate("Service", svc) == []
