@@ -31,7 +31,7 @@ chaos: setup
 	$(PYTHON) scripts/chaos.py --runtime simulated --kills 10
 	$(PYTHON) scripts/chaos.py --runtime docker --kills 10
 
-# The API fuzzers at length (about ten minutes here): hypothesis-generated manifests and
+# The API fuzzers at length (about ten minutes each here): hypothesis-generated manifests and
 # raw bodies against a real server; any 5xx or an unhealthy server afterwards fails. Then
 # schemathesis: every operation of the served /openapi/v2 and /openapi/v3 documents, 100
 # cases each (50 for v3), responses checked against the documents.
