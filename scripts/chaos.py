@@ -25,7 +25,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 from bench.report import write_section  # noqa: E402
 from cluster.runner.chaos import Chaos, Report, targets_for  # noqa: E402
 from cluster.runner.harness import free_port, running_cluster  # noqa: E402
-from cluster.runner.services import docker_answers, ensure_redis  # noqa: E402
+from cluster.runner.services import ensure_docker, ensure_redis  # noqa: E402
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "reliability.md"
 
@@ -64,10 +64,15 @@ def main() -> int:
     ap.add_argument("--writers", type=int, default=4)
     ap.add_argument("--rate", type=float, default=100.0)
     args = ap.parse_args()
-    if args.runtime == "docker" and not docker_answers():
-        print("no Docker engine answers", file=sys.stderr)
-        return 1
     var_dir = Path(tempfile.mkdtemp(prefix="kubelab-chaos-"))
+    docker = None
+    if args.runtime == "docker":
+        # From a clean clone nothing runs yet: start the engine (and stop it afterwards)
+        # as the test run and the Docker benchmarks do.
+        docker = ensure_docker(var_dir)
+        if not docker.available:
+            print(f"no Docker engine: {docker.note}", file=sys.stderr)
+            return 1
     redis_url = f"redis://127.0.0.1:{free_port()}/0"
     chaos = None
     # Our own Redis on a free port: killing it must not touch anyone else's.
@@ -83,6 +88,8 @@ def main() -> int:
         current = chaos.redis if chaos is not None else redis
         if current is not None:
             current.stop()
+        if docker is not None:
+            docker.stop()  # only if started here
     body = render(args, report, args.runtime)
     print(body)
     write_section(f"chaos-{args.runtime}", body, DOC)
