@@ -16,6 +16,9 @@ class Goal:
     source: str
     anchor: str = ""
 
+    def met(self, value: float) -> bool:
+        return value <= self.goal if self.better == "lower" else value >= self.goal
+
 
 # Anchors, as docs/benchmarks.md states them (its introduction), with their sources.
 K8S_API_SLO = ("Kubernetes SLO: API call p99 ≤ 1 s for single-object calls "

@@ -69,7 +69,7 @@ SERIES_COLOURS = ["#1565c0", "#ef6c00", "#6a1b9a", "#00838f", "#558b2f", "#ad145
 
 
 def met(value: float, goal: Goal) -> bool:
-    return value <= goal.goal if goal.better == "lower" else value >= goal.goal
+    return goal.met(value)
 
 
 def ratio_text(value: float, goal: Goal) -> str:

@@ -35,6 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench import charts, summary  # noqa: E402
+from bench.chart_readers import num  # noqa: E402
 from bench.report import DOC, read_section, write_results, write_section  # noqa: E402
 
 REPEATS = 3
@@ -120,15 +121,6 @@ STEPS: tuple[Step, ...] = (
 )
 
 
-def value(results: dict | None, path: tuple[str, ...]) -> float | None:
-    for key in path:
-        if not isinstance(results, dict):
-            return None
-        results = results.get(key)
-    return None if isinstance(results, bool) or not isinstance(results, int | float) \
-        else float(results)
-
-
 @dataclass
 class Run:
     ok: bool
@@ -186,7 +178,7 @@ def median_run(step: Step, runs: list[Run]) -> Run:
     of an even count); runs without that figure sort last."""
     done = [r for r in runs if r.ok]
     first = step.headlines[0].path
-    done.sort(key=lambda r: (value(r.results, first) is None, value(r.results, first) or 0))
+    done.sort(key=lambda r: (num(r.results, *first) is None, num(r.results, *first) or 0))
     return done[(len(done) - 1) // 2]
 
 
@@ -196,12 +188,12 @@ def repeats_table(step: Step, runs: list[Run]) -> str:
     lines = [f"| figure | goal | {head} | median [min–max] |",
              "|---|---|" + "---|" * len(done) + "---|"]
     for h in step.headlines:
-        values = [value(r.results, h.path) for r in done]
+        values = [num(r.results, *h.path) for r in done]
         cells = " | ".join("–" if v is None else _num(v, h.unit) for v in values)
         got = [v for v in values if v is not None]
-        summary = (f"**{_num(statistics.median(got), h.unit)}** [{_num(min(got), '')}–"
+        spread = (f"**{_num(statistics.median(got), h.unit)}** [{_num(min(got), '')}–"
                    f"{_num(max(got), '')}]" if got else "–")
-        lines.append(f"| {h.label} | {h.goal} | {cells} | {summary} |")
+        lines.append(f"| {h.label} | {h.goal} | {cells} | {spread} |")
     return "\n".join(lines)
 
 

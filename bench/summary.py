@@ -39,7 +39,7 @@ def markdown(benches: list[Bench]) -> str:
                 verdict = "comparison"
             elif g.goal is not None:
                 goal = f"{'≤' if g.better == 'lower' else '≥'} {g.goal:g} {g.unit}"
-                ok = p.value <= g.goal if g.better == "lower" else p.value >= g.goal
+                ok = g.met(p.value)
                 ratio = f"{p.value / g.goal:.2f}×" if g.goal else ""
                 verdict = "met" if ok else "**missed**"
             per_base = per_reference_op(p.value, g.unit, baseline)
